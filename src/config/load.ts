@@ -1,0 +1,116 @@
+import { readFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { parseDocument } from 'yaml';
+import type { z } from 'zod';
+import { ConfigError } from '../shared/errors.js';
+import { configSchema, type Config } from './schema.js';
+
+/** The file read when no --config is given, if it exists. */
+export const DEFAULT_CONFIG_FILE = 'trailwatch.config.yaml';
+
+function describe(value: unknown): string {
+  if (value === undefined) return 'nothing';
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'a list';
+  if (typeof value === 'object') return 'a mapping';
+  if (typeof value === 'string') return JSON.stringify(value.length > 60 ? `${value.slice(0, 60)}…` : value);
+  return `${typeof value} ${String(value)}`;
+}
+
+function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
+  let node = root;
+  for (const key of path) {
+    if (node === null || typeof node !== 'object') return undefined;
+    node = (node as Record<PropertyKey, unknown>)[key];
+  }
+  return node;
+}
+
+function formatPath(path: readonly PropertyKey[]): string {
+  if (path.length === 0) return '(top level)';
+  return path
+    .map((key, i) => (typeof key === 'number' ? `[${key}]` : `${i === 0 ? '' : '.'}${String(key)}`))
+    .join('');
+}
+
+/** Turns schema issues into `path: expected X, found Y` lines, one per problem. */
+export function formatIssues(issues: readonly z.core.$ZodIssue[], input: unknown): string[] {
+  return issues.flatMap((issue): string[] => {
+    const found = valueAt(input, issue.path);
+    if (issue.code === 'unrecognized_keys') {
+      return issue.keys.map(
+        (key) =>
+          `${formatPath([...issue.path, key])}: expected no such key, found ${describe(valueAt(input, [...issue.path, key]))}`,
+      );
+    }
+    const path = formatPath(issue.path);
+    if (issue.code === 'invalid_type')
+      return [`${path}: expected ${issue.expected}, found ${describe(found)}`];
+    if (issue.code === 'invalid_value') {
+      return [
+        `${path}: expected one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}, found ${describe(found)}`,
+      ];
+    }
+    if (issue.code === 'invalid_format' && issue.format === 'regex')
+      return [`${path}: expected ${issue.message}, found ${describe(found)}`];
+    return [
+      `${path}: expected ${issue.message.replace(/^Invalid input: expected /i, '')}, found ${describe(found)}`,
+    ];
+  });
+}
+
+/** Validates a parsed config object; throws ConfigError listing every problem. */
+export function parseConfig(input: unknown, source = 'configuration'): Config {
+  const result = configSchema.safeParse(input ?? {});
+  if (!result.success) {
+    const problems = formatIssues(result.error.issues, input ?? {});
+    throw new ConfigError(
+      `${source} has ${problems.length} problem${problems.length === 1 ? '' : 's'}`,
+      problems,
+    );
+  }
+  return applyEnvironment(result.data);
+}
+
+/** Settings that differ between a laptop and CI may come from the environment. */
+function applyEnvironment(config: Config): Config {
+  const out = { ...config, engine: { ...config.engine } };
+  if (process.env.TRAILWATCH_OUT) out.outDir = process.env.TRAILWATCH_OUT;
+  const engine = process.env.TRAILWATCH_ENGINE;
+  if (engine) {
+    if (engine !== 'duckdb' && engine !== 'athena') {
+      throw new ConfigError('TRAILWATCH_ENGINE is invalid', [
+        `TRAILWATCH_ENGINE: expected "duckdb" or "athena", found ${describe(engine)}`,
+      ]);
+    }
+    out.engine.type = engine;
+  }
+  return out;
+}
+
+/**
+ * Loads the configuration: `file` when given (it must exist), else trailwatch.config.yaml when present,
+ * else the defaults. YAML syntax errors and schema problems are all reported in one ConfigError.
+ */
+export async function loadConfig(file?: string): Promise<{ config: Config; file: string | null }> {
+  const path = file ?? (existsSync(DEFAULT_CONFIG_FILE) ? DEFAULT_CONFIG_FILE : null);
+  if (!path) return { config: parseConfig({}), file: null };
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    throw new ConfigError(
+      `cannot read ${path}`,
+      [`${path}: expected a readable file, found ${(error as NodeJS.ErrnoException).code ?? 'an error'}`],
+      { cause: error },
+    );
+  }
+  const doc = parseDocument(text, { prettyErrors: true });
+  if (doc.errors.length > 0) {
+    throw new ConfigError(
+      `${path} is not valid YAML`,
+      doc.errors.map((e) => `${path}: expected YAML, found ${e.message.split('\n')[0]}`),
+    );
+  }
+  return { config: parseConfig(doc.toJS(), path), file: path };
+}

@@ -1,0 +1,150 @@
+import { z } from 'zod';
+
+const region = z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'an AWS region name such as eu-west-1');
+const accountId = z.string().regex(/^\d{12}$/, 'a 12-digit account id');
+const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}/, 'an ISO date (YYYY-MM-DD)');
+
+/** Per-rule overrides: turn a rule off, change its tier or risk, set its parameters. */
+export const ruleOverrideSchema = z.strictObject({
+  enabled: z.boolean().optional(),
+  tier: z.enum(['alert', 'review']).optional(),
+  risk: z.enum(['high', 'medium', 'low']).optional(),
+  parameters: z.record(z.string(), z.unknown()).optional(),
+});
+
+/** A suppression: which findings it hides from the alert list, why, and until when. */
+export const suppressionSchema = z.strictObject({
+  rule: z.string().min(1),
+  accountId: accountId.optional(),
+  region: region.optional(),
+  principal: z.string().optional(),
+  eventName: z.string().optional(),
+  sourceIp: z.string().optional(),
+  reason: z.string().min(1),
+  expires: isoDate.optional(),
+});
+
+/** The AWS side: how to reach the organization and each account. */
+export const awsSchema = z.strictObject({
+  region: region.default('us-east-1'),
+  /** Optional role assumed first from the runner's credentials (a hub account). */
+  hubRoleArn: z.string().optional(),
+  /** The read-only audit role assumed in every account. */
+  roleName: z.string().default('TrailwatchAudit'),
+  externalId: z.string().optional(),
+  sessionName: z.string().default('trailwatch'),
+  accounts: z
+    .strictObject({
+      /** A static list instead of Organizations ListAccounts. */
+      ids: z.array(accountId).optional(),
+      include: z.array(accountId).optional(),
+      exclude: z.array(accountId).optional(),
+      organizationalUnits: z.array(z.string()).optional(),
+    })
+    .default({}),
+  /** Restrict the regions audited (default: every enabled region of each account). */
+  regions: z.array(region).optional(),
+  concurrency: z
+    .strictObject({
+      global: z.number().int().positive().default(32),
+      perAccount: z.number().int().positive().default(8),
+    })
+    .default({ global: 32, perAccount: 8 }),
+  timeouts: z
+    .strictObject({
+      callSeconds: z.number().positive().default(20),
+      accountSeconds: z.number().positive().default(180),
+    })
+    .default({ callSeconds: 20, accountSeconds: 180 }),
+  maxAttempts: z.number().int().positive().default(5),
+});
+
+/** The query engine: embedded DuckDB over local files, or Athena over the organization's trail bucket. */
+export const engineSchema = z.strictObject({
+  type: z.enum(['duckdb', 'athena']).default('duckdb'),
+  duckdb: z
+    .strictObject({
+      logs: z.string().optional(),
+      threads: z.number().int().positive().optional(),
+      memoryLimit: z.string().optional(),
+    })
+    .default({}),
+  athena: z
+    .strictObject({
+      workgroup: z.string().default('primary'),
+      database: z.string().default('default'),
+      table: z.string().default('cloudtrail_logs'),
+      stagingDatabase: z.string().default('trailwatch_staging'),
+      outputLocation: z.string().optional(),
+      region: region.optional(),
+      pollSeconds: z.number().positive().default(1),
+    })
+    .default({
+      workgroup: 'primary',
+      database: 'default',
+      table: 'cloudtrail_logs',
+      stagingDatabase: 'trailwatch_staging',
+      pollSeconds: 1,
+    }),
+});
+
+/** The trail coverage audit's thresholds. */
+export const coverageSchema = z.strictObject({
+  /** No delivery for longer than this is a delivery error. */
+  deliveryLagHours: z.number().positive().default(24),
+  /** The account that holds the log archive bucket; a trail writing elsewhere in the same account is flagged. */
+  logArchiveAccountId: accountId.optional(),
+});
+
+/** The report: digest and evidence PDF. */
+export const reportSchema = z.strictObject({
+  pdf: z.boolean().default(true),
+  browserPath: z.string().optional(),
+  paper: z.enum(['A4', 'Letter']).default('A4'),
+  maxEventsPerGroup: z.number().int().positive().default(10),
+});
+
+/** Email delivery of the digest. */
+export const emailSchema = z.strictObject({
+  to: z.array(z.email()).min(1),
+  from: z.email(),
+  transport: z.enum(['smtp', 'ses']).default('smtp'),
+  smtp: z
+    .strictObject({
+      host: z.string(),
+      port: z.number().int().positive().default(587),
+      secure: z.boolean().default(false),
+      user: z.string().optional(),
+      /** The name of the environment variable that holds the SMTP password (never the password itself). */
+      passwordEnv: z.string().optional(),
+    })
+    .optional(),
+  sesRegion: region.optional(),
+});
+
+/** The whole trailwatch.config.yaml. Every key is optional for `scan` and `demo`. */
+export const configSchema = z.strictObject({
+  organization: z.string().default('AWS Organization'),
+  approvedRegions: z.array(region).optional(),
+  approvedImages: z
+    .array(z.string().regex(/^ami-[0-9a-f]{8,17}$/, 'an AMI id such as ami-0123456789abcdef0'))
+    .optional(),
+  rules: z.record(z.string(), ruleOverrideSchema).default({}),
+  /** Extra rule folders: each holds rules/*.yaml and queries/*.sql of your own. */
+  rulesDirs: z.array(z.string()).default([]),
+  suppressions: z.array(suppressionSchema).default([]),
+  failOn: z.enum(['alert', 'never']).default('never'),
+  outDir: z.string().default('out'),
+  engine: engineSchema.default(engineSchema.parse({})),
+  aws: awsSchema.optional(),
+  coverage: coverageSchema.default({ deliveryLagHours: 24 }),
+  report: reportSchema.default({ pdf: true, paper: 'A4', maxEventsPerGroup: 10 }),
+  email: emailSchema.optional(),
+});
+
+/** The validated configuration. */
+export type Config = z.infer<typeof configSchema>;
+/** A per-rule override from the config. */
+export type RuleOverride = z.infer<typeof ruleOverrideSchema>;
+/** A suppression from the config. */
+export type Suppression = z.infer<typeof suppressionSchema>;

@@ -1,0 +1,41 @@
+import type { Risk, Tier } from '../model.js';
+
+/** A parameter a rule takes from the config (`rules.<id>.parameters.<name>`, or a top-level key). */
+export interface RuleParameter {
+  name: string;
+  type: 'string' | 'integer' | 'string-list';
+  description: string;
+  /** Used when the config does not set it; no default and no value: the rule is "not configured". */
+  default?: string | number | string[];
+  /** A top-level config key that supplies the value (e.g. approvedRegions). */
+  configKey?: string;
+}
+
+/** One inline test case: minimal CloudTrail record(s) and whether the rule must match them. */
+export interface RuleTestCase {
+  name: string;
+  expect: 'match' | 'no-match';
+  /** Fields that decide the case; the runner fills a realistic record around each. */
+  events: Record<string, unknown>[];
+  /** Parameter values for this case (e.g. approvedRegions). */
+  parameters?: Record<string, unknown>;
+}
+
+/** A detection rule: metadata (rules/<id>.yaml) plus its Athena SQL (queries/<id>.sql). */
+export interface RuleDefinition {
+  id: string;
+  title: string;
+  tier: Tier;
+  risk: Risk;
+  why: string;
+  next: string;
+  references: { title: string; url?: string }[];
+  parameters: RuleParameter[];
+  /** Names bound to the SQL's `?` placeholders, in order (windowStart, windowEnd, or a parameter name). */
+  bind: string[];
+  sql: string;
+  tests: RuleTestCase[];
+  /** Where the rule was loaded from. */
+  file: string;
+  sqlFile: string;
+}
