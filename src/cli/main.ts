@@ -2,9 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { ConfigError, InputError } from '../shared/errors.js';
 import { safeForTerminal } from '../shared/escape.js';
 import { registerCommands } from './commands.js';
-
-/** Exit codes (design.md): 0 done; 1 alerts and failOn: alert; 2 audit incomplete; 3 bad configuration or input. */
-export const EXIT = { ok: 0, alerts: 1, incomplete: 2, badInput: 3 } as const;
+import { EXIT_CODES as EXIT } from './exit-codes.js';
 
 /** Runs the CLI with `argv` (node, script, ...args) and returns the exit code. Never throws. */
 export async function main(argv: string[]): Promise<number> {

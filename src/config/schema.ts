@@ -66,7 +66,10 @@ export const engineSchema = z.strictObject({
     .strictObject({
       logs: z.string().optional(),
       threads: z.number().int().positive().optional(),
-      memoryLimit: z.string().optional(),
+      memoryLimit: z
+        .string()
+        .regex(/^\d+(\.\d+)?\s*[KMGT]i?B$/, 'a size such as 4GB')
+        .optional(),
     })
     .default({}),
   athena: z

@@ -31,6 +31,13 @@ export interface RunErrorEntry {
   /** Stable kebab-case code, e.g. `file-unreadable`, `assume-role-denied`, `rule-failed`. */
   code: string;
   message: string;
+  /** A warning is said but does not make the audit incomplete (e.g. records evaluated with fields missing). */
+  severity?: 'warning';
+}
+
+/** Whether these errors make the audit incomplete (exit code 2): any entry that is not a warning. */
+export function isIncomplete(errors: readonly RunErrorEntry[]): boolean {
+  return errors.some((e) => e.severity !== 'warning');
 }
 
 /** The message of an unknown thrown value, without a stack. */

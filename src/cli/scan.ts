@@ -1,0 +1,47 @@
+import type { Command } from 'commander';
+import { loadConfig } from '../config/load.js';
+import { scanLocal } from '../scan.js';
+import { createLogger } from '../shared/log.js';
+import { parseWindow } from '../shared/window.js';
+import type { SetExit } from './commands.js';
+import { exitCodeFor } from './exit-code.js';
+import { reportWriterFor } from './report.js';
+import { formatRunSummary } from './summary.js';
+
+/** `trailwatch scan --logs DIR`: every rule over local CloudTrail files with the embedded engine. */
+export function registerScan(program: Command, setExit: SetExit): void {
+  program
+    .command('scan')
+    .description('Run every rule over a folder of CloudTrail files with the embedded DuckDB engine')
+    .requiredOption('--logs <dir>', 'folder of CloudTrail files (AWSLogs/... layout or loose *.json[.gz])')
+    .option('--since <iso>', 'start of the window (inclusive); default: every event in the files')
+    .option('--until <iso>', 'end of the window (exclusive)')
+    .option('--config <file>', 'configuration file (default: trailwatch.config.yaml when present)')
+    .option('--out <dir>', 'output folder (default: outDir from the config, or out)')
+    .option('--report', 'also write the digest (digest.html, digest.txt) and evidence.pdf')
+    .action(
+      async (opts: {
+        logs: string;
+        since?: string;
+        until?: string;
+        config?: string;
+        out?: string;
+        report?: boolean;
+      }) => {
+        const { config } = await loadConfig(opts.config);
+        const window = parseWindow(opts.since, opts.until);
+        const outDir = opts.out ?? config.outDir;
+        const log = createLogger();
+        const { doc } = await scanLocal({
+          logs: opts.logs,
+          window,
+          config,
+          outDir,
+          log,
+          ...(opts.report ? { report: reportWriterFor(config, log) } : {}),
+        });
+        process.stdout.write(`${formatRunSummary(doc, outDir)}\n`);
+        setExit(exitCodeFor(doc, config));
+      },
+    );
+}

@@ -1,0 +1,40 @@
+import type { FindingsFile } from '../model.js';
+import { safeForTerminal } from '../shared/escape.js';
+
+/** A short, escaped terminal summary of a run: counts by tier and rule, coverage, and what was not audited. */
+export function formatRunSummary(doc: FindingsFile, outDir: string): string {
+  const lines: string[] = [];
+  const active = doc.findings.filter((f) => !f.suppressed);
+  const alerts = active.filter((f) => f.tier === 'alert');
+  const review = active.filter((f) => f.tier === 'review');
+  const suppressed = doc.findings.length - active.length;
+  lines.push(
+    `${alerts.length} alert${alerts.length === 1 ? '' : 's'}, ${review.length} to review, ${suppressed} suppressed` +
+      ` — ${doc.run.eventsRead.toLocaleString('en-US')} events in ${doc.run.filesRead} files`,
+  );
+  const byRule = new Map<string, { tier: string; risk: string; count: number }>();
+  for (const f of active) {
+    const entry = byRule.get(f.ruleId) ?? { tier: f.tier, risk: f.risk, count: 0 };
+    entry.count += 1;
+    byRule.set(f.ruleId, entry);
+  }
+  for (const [rule, e] of byRule)
+    lines.push(`  ${e.tier.padEnd(6)} ${e.risk.padEnd(6)} ${String(e.count).padStart(5)}  ${rule}`);
+  if (doc.coverageSummary) {
+    const s = doc.coverageSummary;
+    lines.push(
+      `coverage: ${s.accountsCovered} of ${s.accountsTotal} accounts and ${s.regionsCovered} of ${s.regionsTotal} account-regions fully covered`,
+    );
+  }
+  const blocking = doc.errors.filter((e) => e.severity !== 'warning');
+  const warnings = doc.errors.length - blocking.length;
+  if (blocking.length > 0) {
+    lines.push(`NOT AUDITED (${blocking.length}):`);
+    for (const e of blocking.slice(0, 20)) lines.push(`  ${e.scope} ${e.id}: ${e.code} — ${e.message}`);
+    if (blocking.length > 20) lines.push(`  … ${blocking.length - 20} more in findings.json`);
+  }
+  if (warnings > 0) lines.push(`${warnings} warning${warnings === 1 ? '' : 's'} in findings.json`);
+  lines.push(doc.run.complete ? 'audit complete' : 'AUDIT INCOMPLETE');
+  lines.push(`outputs in ${outDir}`);
+  return lines.map((l) => safeForTerminal(l)).join('\n');
+}

@@ -1,0 +1,60 @@
+import { createHash } from 'node:crypto';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { basename, join, relative } from 'node:path';
+import type { FindingsFile, RuleRun } from '../model.js';
+import type { RunErrorEntry } from '../shared/errors.js';
+
+/** SHA-256 of bytes, hex. */
+export function sha256(data: string | Uint8Array): string {
+  return createHash('sha256').update(data).digest('hex');
+}
+
+/** Writes findings.json and returns its path and SHA-256 (quoted on the evidence cover). */
+export async function writeFindingsJson(
+  outDir: string,
+  doc: FindingsFile,
+): Promise<{ path: string; sha256: string }> {
+  await mkdir(outDir, { recursive: true });
+  const text = `${JSON.stringify(doc, null, 2)}\n`;
+  const path = join(outDir, 'findings.json');
+  await writeFile(path, text);
+  return { path, sha256: sha256(text) };
+}
+
+/** Writes the exact SQL each rule ran, with its bound parameters, under <out>/queries/. */
+export async function writeQueriesRun(outDir: string, runs: readonly RuleRun[]): Promise<string[]> {
+  const dir = join(outDir, 'queries');
+  await mkdir(dir, { recursive: true });
+  const files: string[] = [];
+  for (const run of runs) {
+    const header = [
+      `-- rule: ${run.ruleId} (${run.status})`,
+      `-- parameters, in order: ${JSON.stringify(run.parameters)}`,
+      ...(run.queryId ? [`-- query id: ${run.queryId}`] : []),
+    ];
+    const path = join(dir, `${run.ruleId}.sql`);
+    // Rule ids are kebab-case (validated), so they are safe file names.
+    await writeFile(path, `${header.join('\n')}\n${run.sql}`);
+    files.push(path);
+  }
+  return files;
+}
+
+/** Writes manifest.json: the SHA-256 of every file of the evidence bundle, and problems met after findings.json was written. */
+export async function writeManifest(
+  outDir: string,
+  files: readonly string[],
+  notes: readonly RunErrorEntry[] = [],
+): Promise<string> {
+  const entries = [];
+  for (const file of [...new Set(files)].sort()) {
+    if (basename(file) === 'manifest.json') continue;
+    entries.push({ file: relative(outDir, file), sha256: sha256(await readFile(file)) });
+  }
+  const path = join(outDir, 'manifest.json');
+  await writeFile(
+    path,
+    `${JSON.stringify({ generatedAt: new Date().toISOString(), files: entries, errors: notes }, null, 2)}\n`,
+  );
+  return path;
+}

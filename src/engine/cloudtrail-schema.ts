@@ -1,0 +1,102 @@
+// The CloudTrail table as AWS documents it for Athena, described once. The DuckDB engine derives from it
+// both the camelCase shape it reads from the JSON files and the lower-case relation the rules query.
+
+/** A field of the CloudTrail record: a string, a struct of fields, a string map, or an array of structs. */
+export type FieldSpec =
+  | { name: string; kind: 'string' }
+  | { name: string; kind: 'struct'; fields: FieldSpec[] }
+  | { name: string; kind: 'map' }
+  | { name: string; kind: 'array'; of: FieldSpec[] };
+
+const s = (name: string): FieldSpec => ({ name, kind: 'string' });
+const struct = (name: string, fields: FieldSpec[]): FieldSpec => ({ name, kind: 'struct', fields });
+
+/**
+ * The columns of the Athena CloudTrail table, in the documented order. Objects that vary per event
+ * (requestParameters, responseElements, additionalEventData, serviceEventDetails) are strings holding JSON.
+ */
+export const CLOUDTRAIL_FIELDS: FieldSpec[] = [
+  s('eventVersion'),
+  struct('userIdentity', [
+    s('type'),
+    s('principalId'),
+    s('arn'),
+    s('accountId'),
+    s('invokedBy'),
+    s('accessKeyId'),
+    s('userName'),
+    struct('onBehalfOf', [s('userId'), s('identityStoreArn')]),
+    struct('sessionContext', [
+      struct('attributes', [s('mfaAuthenticated'), s('creationDate')]),
+      struct('sessionIssuer', [s('type'), s('principalId'), s('arn'), s('accountId'), s('userName')]),
+      s('sourceIdentity'),
+      s('ec2RoleDelivery'),
+      struct('webIdFederationData', [s('federatedProvider'), { name: 'attributes', kind: 'map' }]),
+    ]),
+  ]),
+  s('eventTime'),
+  s('eventSource'),
+  s('eventName'),
+  s('awsRegion'),
+  s('sourceIPAddress'),
+  s('userAgent'),
+  s('errorCode'),
+  s('errorMessage'),
+  s('requestParameters'),
+  s('responseElements'),
+  s('additionalEventData'),
+  s('requestID'),
+  s('eventID'),
+  s('readOnly'),
+  { name: 'resources', kind: 'array', of: [s('arn'), s('accountId'), s('type')] },
+  s('eventType'),
+  s('apiVersion'),
+  s('recipientAccountId'),
+  s('serviceEventDetails'),
+  s('sharedEventID'),
+  s('vpcEndpointId'),
+  s('vpcEndpointAccountId'),
+  s('eventCategory'),
+  struct('addendum', [s('reason'), s('updatedFields'), s('originalRequestID'), s('originalEventID')]),
+  s('sessionCredentialFromConsole'),
+  s('edgeDeviceDetails'),
+  struct('tlsDetails', [s('tlsVersion'), s('cipherSuite'), s('clientProvidedHostHeader')]),
+];
+
+/** Partition columns derived from the S3 path, as the Athena table's partition projection defines them. */
+export const PARTITION_COLUMNS = ['account', 'region', 'day'] as const;
+
+function quote(name: string): string {
+  return `"${name.replace(/"/g, '""')}"`;
+}
+
+/** The DuckDB type of a field, with names as given (camelCase to read JSON) or lower-cased (Athena's). */
+export function duckType(field: FieldSpec, lower: boolean): string {
+  const name = (f: FieldSpec) => quote(lower ? f.name.toLowerCase() : f.name);
+  switch (field.kind) {
+    case 'string':
+      return 'VARCHAR';
+    case 'map':
+      return 'MAP(VARCHAR, VARCHAR)';
+    case 'struct':
+      return `STRUCT(${field.fields.map((f) => `${name(f)} ${duckType(f, lower)}`).join(', ')})`;
+    case 'array':
+      return `STRUCT(${field.of.map((f) => `${name(f)} ${duckType(f, lower)}`).join(', ')})[]`;
+  }
+}
+
+/** The `columns` type of read_json for a CloudTrail file: `{"Records": [record, ...]}`. */
+export function recordsColumnType(): string {
+  return `STRUCT(${CLOUDTRAIL_FIELDS.map((f) => `${quote(f.name)} ${duckType(f, false)}`).join(', ')})[]`;
+}
+
+/** SELECT expressions that expose a record `r` under Athena's lower-case names and types. */
+export function athenaProjection(record: string): string[] {
+  return CLOUDTRAIL_FIELDS.map((f) => {
+    const source = `${record}.${quote(f.name)}`;
+    const target = quote(f.name.toLowerCase());
+    return f.kind === 'string'
+      ? `${source} AS ${target}`
+      : `CAST(${source} AS ${duckType(f, true)}) AS ${target}`;
+  });
+}

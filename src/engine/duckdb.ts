@@ -1,0 +1,228 @@
+import {
+  DuckDBInstance,
+  listValue,
+  type DuckDBConnection,
+  type DuckDBPreparedStatement,
+} from '@duckdb/node-api';
+import { errorMessage, type RunErrorEntry } from '../shared/errors.js';
+import type { Logger } from '../shared/log.js';
+import { startProgress } from '../shared/progress.js';
+import { athenaProjection, recordsColumnType } from './cloudtrail-schema.js';
+import { listLogFiles, type LogFile } from './log-files.js';
+import { TRINO_COMPAT_MACROS } from './trino-compat.js';
+import type { QueryEngine, QueryStats, Row, StageResult, TimeWindow } from './types.js';
+
+/** Settings of the embedded engine. */
+export interface DuckDbEngineOptions {
+  /** The folder of CloudTrail files. */
+  logs: string;
+  threads?: number;
+  memoryLimit?: string;
+  log: Logger;
+  /** Show progress while reading files (default true). */
+  progress?: boolean;
+}
+
+// One CloudTrail file is one JSON object; large trails write files of tens of MB.
+const MAX_OBJECT_BYTES = 256 * 1024 * 1024;
+
+// Partition columns as the Athena table's partition projection derives them from the S3 key, for both the
+// account trail layout (AWSLogs/<account>/CloudTrail/...) and the organization trail layout
+// (AWSLogs/<org-id>/<account>/CloudTrail/...).
+const PARTITIONS = [
+  `NULLIF(regexp_extract("$path", 'AWSLogs/(?:o-[a-z0-9]+/)?([0-9]{12})/CloudTrail/', 1), '') AS account`,
+  `NULLIF(regexp_extract("$path", '/CloudTrail/([a-z0-9-]+)/[0-9]{4}/', 1), '') AS region`,
+  `NULLIF(regexp_extract("$path", '/CloudTrail/[a-z0-9-]+/([0-9]{4}/[0-9]{2}/[0-9]{2})/', 1), '') AS day`,
+];
+
+function stagingInsert(): string {
+  // `r IS NULL` keeps one empty row for a file without a Records list, so such files can be named.
+  return `INSERT INTO cloudtrail_logs
+SELECT ${athenaProjection('r').join(',\n       ')},
+       ${PARTITIONS.join(',\n       ')},
+       "$path"
+FROM (
+  SELECT filename AS "$path", unnest(coalesce(Records, [NULL])) AS r
+  FROM read_json($files, columns = {'Records': '${recordsColumnType()}'},
+                 format = 'auto', filename = true, maximum_object_size = ${MAX_OBJECT_BYTES})
+)
+WHERE r IS NULL
+   OR (($since IS NULL OR r.eventTime >= $since) AND ($until IS NULL OR r.eventTime < $until))`;
+}
+
+/** Opens the embedded DuckDB engine over a folder of CloudTrail files. */
+export async function openDuckDbEngine(options: DuckDbEngineOptions): Promise<QueryEngine> {
+  const instance = await DuckDBInstance.create(':memory:');
+  const connection = await instance.connect();
+  await connection.run(`SET TimeZone = 'UTC'`);
+  // Row order of the staged table does not matter; not preserving it lets DuckDB stream with less memory.
+  await connection.run('SET preserve_insertion_order = false');
+  if (options.threads) await connection.run(`SET threads = ${Math.floor(options.threads)}`);
+  if (options.memoryLimit) {
+    // The config schema allows only sizes such as "4GB" here, so the value cannot carry SQL.
+    await connection.run(`SET memory_limit = '${options.memoryLimit.replace(/[^0-9A-Za-z. ]/g, '')}'`);
+  }
+  for (const macro of TRINO_COMPAT_MACROS) await connection.run(macro);
+  let queryCount = 0;
+
+  async function createEmptyTable(): Promise<void> {
+    // The staged relation has exactly the projection's columns: create it from a read of zero files' shape.
+    await connection.run(`CREATE OR REPLACE TABLE cloudtrail_logs AS
+SELECT ${athenaProjection('r').join(', ')}, ${PARTITIONS.join(', ')}, "$path"
+FROM (SELECT CAST(NULL AS VARCHAR) AS "$path", unnest(CAST([] AS ${recordsColumnType()})) AS r)`);
+  }
+
+  async function insertFiles(files: LogFile[], window: TimeWindow): Promise<void> {
+    const statement = await connection.prepare(stagingInsert());
+    statement.bindValue(statement.parameterIndex('files'), listValue(files.map((f) => f.path)));
+    bindNullableVarchar(statement, 'since', window.since);
+    bindNullableVarchar(statement, 'until', window.until);
+    await statement.run();
+  }
+
+  /** Inserts a batch; when it fails, halves it until the bad files are isolated and named. */
+  async function insertIsolatingFailures(
+    files: LogFile[],
+    window: TimeWindow,
+    errors: RunErrorEntry[],
+  ): Promise<number> {
+    try {
+      await insertFiles(files, window);
+      return 0;
+    } catch (error) {
+      if (files.length === 1) {
+        errors.push({
+          scope: 'file',
+          id: files[0]!.path,
+          code: 'file-unreadable',
+          message: firstLine(errorMessage(error)),
+        });
+        return 1;
+      }
+      const middle = Math.ceil(files.length / 2);
+      return (
+        (await insertIsolatingFailures(files.slice(0, middle), window, errors)) +
+        (await insertIsolatingFailures(files.slice(middle), window, errors))
+      );
+    }
+  }
+
+  async function stage(window: TimeWindow): Promise<StageResult> {
+    const started = Date.now();
+    const files = await listLogFiles(options.logs);
+    const errors: RunErrorEntry[] = [];
+    await createEmptyTable();
+    const batchSize = Math.max(16, Math.ceil(files.length / 20));
+    const progress =
+      options.progress === false
+        ? null
+        : startProgress('reading CloudTrail files', files.length, options.log);
+    let filesFailed = 0;
+    for (let i = 0; i < files.length; i += batchSize) {
+      const batch = files.slice(i, i + batchSize);
+      filesFailed += await insertIsolatingFailures(batch, window, errors);
+      progress?.tick(batch.length);
+    }
+    // A file without a Records list (not a CloudTrail log) left one empty row: name it, then drop the row.
+    const empty = await connection.runAndReadAll(
+      `SELECT DISTINCT "$path" AS path FROM cloudtrail_logs
+       WHERE eventid IS NULL AND eventtime IS NULL AND eventname IS NULL AND eventsource IS NULL`,
+    );
+    for (const row of empty.getRowObjectsJson()) {
+      errors.push({
+        scope: 'file',
+        id: String(row.path),
+        code: 'file-not-cloudtrail',
+        message: 'no "Records" list of CloudTrail events in this file',
+      });
+      filesFailed += 1;
+    }
+    await connection.run(
+      `DELETE FROM cloudtrail_logs WHERE eventid IS NULL AND eventtime IS NULL AND eventname IS NULL AND eventsource IS NULL`,
+    );
+    // Records missing the fields every rule keys on are kept (and evaluated), but said.
+    const incomplete = await connection.runAndReadAll(
+      `SELECT "$path" AS path, count(*) AS n FROM cloudtrail_logs
+       WHERE eventtime IS NULL OR eventname IS NULL OR eventsource IS NULL OR eventid IS NULL GROUP BY 1 ORDER BY 1`,
+    );
+    for (const row of incomplete.getRowObjectsJson()) {
+      errors.push({
+        scope: 'file',
+        id: String(row.path),
+        code: 'records-incomplete',
+        severity: 'warning',
+        message: `${String(row.n)} record(s) lack eventTime, eventName, eventSource or eventID; evaluated with those fields empty`,
+      });
+    }
+    const count = await connection.runAndReadAll('SELECT count(*) AS n FROM cloudtrail_logs');
+    const events = Number(count.getRowObjectsJson()[0]?.n ?? 0);
+    const result: StageResult = {
+      files: files.length,
+      filesFailed,
+      events,
+      bytesRead: files.reduce((sum, f) => sum + f.bytes, 0),
+      durationMs: Date.now() - started,
+      errors,
+      queryId: `duckdb-stage`,
+    };
+    progress?.done({ events, filesFailed });
+    return result;
+  }
+
+  async function* stream(sql: string, params: readonly unknown[]): AsyncGenerator<Row, QueryStats> {
+    const started = Date.now();
+    queryCount += 1;
+    const statement = await connection.prepare(sql);
+    bindPositional(statement, params);
+    const result = await statement.stream();
+    for await (const rows of result.yieldRowObjectJson()) {
+      for (const row of rows) yield row;
+    }
+    return { queryId: `duckdb-${queryCount}`, durationMs: Date.now() - started, bytesScanned: 0 };
+  }
+
+  return {
+    kind: 'duckdb',
+    stage,
+    stream,
+    async run(sql, params) {
+      const rows: Row[] = [];
+      const iterator = stream(sql, params);
+      for (;;) {
+        const next = await iterator.next();
+        if (next.done) return { rows, stats: next.value };
+        rows.push(next.value);
+      }
+    },
+    async close() {
+      connection.closeSync();
+      instance.closeSync();
+    },
+  };
+}
+
+function firstLine(text: string): string {
+  return text.split('\n')[0] ?? text;
+}
+
+function bindNullableVarchar(statement: DuckDBPreparedStatement, name: string, value: string | null): void {
+  if (value === null) statement.bindNull(statement.parameterIndex(name));
+  else statement.bindVarchar(statement.parameterIndex(name), value);
+}
+
+/** Binds `?` parameters: strings as VARCHAR, integers as BIGINT, string arrays as VARCHAR[]. */
+function bindPositional(statement: DuckDBPreparedStatement, params: readonly unknown[]): void {
+  params.forEach((value, i) => {
+    const index = i + 1;
+    if (value === null || value === undefined) statement.bindNull(index);
+    else if (typeof value === 'string') statement.bindVarchar(index, value);
+    else if (typeof value === 'number' && Number.isInteger(value)) statement.bindBigInt(index, BigInt(value));
+    else if (typeof value === 'number') statement.bindDouble(index, value);
+    else if (typeof value === 'boolean') statement.bindBoolean(index, value);
+    else if (Array.isArray(value)) statement.bindValue(index, listValue(value.map(String)));
+    else throw new TypeError(`cannot bind parameter ${index} of type ${typeof value}`);
+  });
+}
+
+/** The engine's connection type, for tests that need raw access. */
+export type { DuckDBConnection };

@@ -1,0 +1,44 @@
+import type { RunErrorEntry } from '../shared/errors.js';
+
+/** One row of a query result, keyed by column name. */
+export type Row = Record<string, unknown>;
+
+/** A time window over eventtime: [since, until). Null bounds are open. */
+export interface TimeWindow {
+  since: string | null;
+  until: string | null;
+}
+
+/** What staging the window's events cost: the single pass over the raw logs. */
+export interface StageResult {
+  files: number;
+  filesFailed: number;
+  events: number;
+  bytesRead: number;
+  durationMs: number;
+  /** Bad files and other problems: the good files are still evaluated. */
+  errors: RunErrorEntry[];
+  queryId?: string;
+}
+
+/** Facts about one query, for the evidence. */
+export interface QueryStats {
+  queryId: string;
+  durationMs: number;
+  bytesScanned: number;
+}
+
+/** A query engine over the CloudTrail table `cloudtrail_logs` (Athena's names and types). */
+export interface QueryEngine {
+  readonly kind: 'duckdb' | 'athena';
+  /**
+   * Reads the raw logs of the window once and keeps them as the `cloudtrail_logs` relation that rule
+   * queries run against (DuckDB: an in-memory table; Athena: a CTAS table in the staging database).
+   */
+  stage(window: TimeWindow): Promise<StageResult>;
+  /** Runs one SQL text with positional `?` parameters bound, streaming rows. */
+  stream(sql: string, params: readonly unknown[]): AsyncGenerator<Row, QueryStats>;
+  /** Runs one SQL text with bound parameters and collects every row. */
+  run(sql: string, params: readonly unknown[]): Promise<{ rows: Row[]; stats: QueryStats }>;
+  close(): Promise<void>;
+}

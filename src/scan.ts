@@ -1,0 +1,136 @@
+// The local pipeline behind `scan` and `demo`: logs on disk → embedded engine → rules → classify → outputs.
+import { randomBytes } from 'node:crypto';
+import { classifyFindings, expiredSuppressions } from './classify/classify.js';
+import type { Config } from './config/schema.js';
+import { detect } from './detect.js';
+import { writeFindingsJson, writeManifest, writeQueriesRun } from './deliver/bundle.js';
+import { openDuckDbEngine } from './engine/duckdb.js';
+import type { TimeWindow } from './engine/types.js';
+import type { CoverageFinding, CoverageSummary, FindingsFile, RunFacts } from './model.js';
+import { loadRules } from './rules/load.js';
+import type { RuleDefinition } from './rules/types.js';
+import { isIncomplete, type RunErrorEntry } from './shared/errors.js';
+import type { Logger } from './shared/log.js';
+import { VERSION } from './shared/version.js';
+
+/** Trail coverage results to include in the run (from a live collection or a snapshot). */
+export interface CoverageInput {
+  findings: CoverageFinding[];
+  summary: CoverageSummary;
+  errors: RunErrorEntry[];
+}
+
+/** A report writer plugged in by the caller (the digest and evidence renderer). */
+export type ReportWriter = (
+  outDir: string,
+  doc: FindingsFile,
+  rules: readonly RuleDefinition[],
+  findingsSha256: string,
+) => Promise<{ files: string[]; errors: RunErrorEntry[] }>;
+
+/** Options of one local scan. */
+export interface LocalScanOptions {
+  logs: string;
+  window: TimeWindow;
+  config: Config;
+  outDir: string;
+  log: Logger;
+  coverage?: CoverageInput;
+  report?: ReportWriter;
+  /** "today" for suppression expiry (YYYY-MM-DD); defaults to the current UTC date. */
+  today?: string;
+}
+
+/** What a local scan wrote and found. */
+export interface LocalScanResult {
+  doc: FindingsFile;
+  files: string[];
+}
+
+/** A run id that sorts by time and is unique enough to name an evidence bundle. */
+export function newRunId(now = new Date()): string {
+  return `${now.toISOString().replace(/[-:]/g, '').slice(0, 15)}Z-${randomBytes(3).toString('hex')}`;
+}
+
+/** Runs every rule over local CloudTrail files and writes findings.json (and the report when asked). */
+export async function scanLocal(options: LocalScanOptions): Promise<LocalScanResult> {
+  const { config, log, window } = options;
+  const startedAt = new Date();
+  const rules = await loadRules(config.rulesDirs);
+  const engine = await openDuckDbEngine({
+    logs: options.logs,
+    log,
+    ...(config.engine.duckdb.threads ? { threads: config.engine.duckdb.threads } : {}),
+    ...(config.engine.duckdb.memoryLimit ? { memoryLimit: config.engine.duckdb.memoryLimit } : {}),
+  });
+  let detected;
+  try {
+    detected = await detect(engine, rules, config, window, log);
+  } finally {
+    await engine.close();
+  }
+  const today = options.today ?? startedAt.toISOString().slice(0, 10);
+  const findings = classifyFindings(detected.findings, config.suppressions, today);
+  const errors: RunErrorEntry[] = [...detected.errors, ...(options.coverage?.errors ?? [])];
+  for (const s of expiredSuppressions(config.suppressions, today)) {
+    errors.push({
+      scope: 'run',
+      id: `suppression:${s.rule}`,
+      code: 'suppression-expired',
+      message: `suppression for ${s.rule} expired on ${s.expires ?? '?'} and no longer applies (${s.reason})`,
+      severity: 'warning',
+    });
+  }
+  for (const run of detected.runs.filter((r) => r.status === 'not-configured')) {
+    errors.push({
+      scope: 'rule',
+      id: run.ruleId,
+      code: 'rule-not-configured',
+      message: run.reason ?? 'not configured',
+      severity: 'warning',
+    });
+  }
+  const facts: RunFacts = {
+    runId: newRunId(startedAt),
+    trailwatchVersion: VERSION,
+    organization: config.organization,
+    startedAt: startedAt.toISOString(),
+    finishedAt: new Date().toISOString(),
+    window,
+    engine: 'duckdb',
+    source: options.logs,
+    filesRead: detected.stage ? detected.stage.files - detected.stage.filesFailed : 0,
+    eventsRead: detected.stage?.events ?? 0,
+    bytesRead: detected.stage?.bytesRead ?? 0,
+    rules: detected.runs,
+    complete: !isIncomplete(errors),
+    ...(process.env.GITHUB_RUN_ID && process.env.GITHUB_SERVER_URL && process.env.GITHUB_REPOSITORY
+      ? {
+          ciRunUrl: `${process.env.GITHUB_SERVER_URL}/${process.env.GITHUB_REPOSITORY}/actions/runs/${process.env.GITHUB_RUN_ID}`,
+        }
+      : {}),
+  };
+  const doc: FindingsFile = {
+    run: facts,
+    findings,
+    coverage: options.coverage?.findings ?? [],
+    ...(options.coverage ? { coverageSummary: options.coverage.summary } : {}),
+    errors,
+  };
+  const written = await writeFindingsJson(options.outDir, doc);
+  const files = [written.path, ...(await writeQueriesRun(options.outDir, detected.runs))];
+  const late: RunErrorEntry[] = [];
+  if (options.report) {
+    const report = await options.report(options.outDir, doc, rules, written.sha256);
+    files.push(...report.files);
+    if (report.errors.length > 0) {
+      // Report problems (e.g. no browser for the PDF) come after findings.json (whose hash the evidence
+      // quotes) was written: they are said in manifest.json and on the terminal, and make the run incomplete.
+      late.push(...report.errors);
+      doc.errors.push(...report.errors);
+      doc.run.complete = false;
+    }
+  }
+  files.push(await writeManifest(options.outDir, files, late));
+  return { doc, files };
+}
