@@ -4,7 +4,7 @@ import type { QueryEngine, StageResult, TimeWindow } from './engine/types.js';
 import type { RuleRun } from './model.js';
 import { evaluateRules, type RawFinding } from './rules/evaluate.js';
 import type { RuleDefinition } from './rules/types.js';
-import { errorMessage, type RunErrorEntry } from './shared/errors.js';
+import { errorMessage, InputError, type RunErrorEntry } from './shared/errors.js';
 import type { Logger } from './shared/log.js';
 
 /** What the query stage produced. */
@@ -30,6 +30,8 @@ export async function detect(
   try {
     stage = await engine.stage(window);
   } catch (error) {
+    // Unusable input (no such logs folder) ends the run with exit code 3; anything else is data.
+    if (error instanceof InputError) throw error;
     const message = errorMessage(error).split('\n')[0] ?? 'staging failed';
     log.error('reading the logs failed', { error: message });
     return {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { loadRules } from '../src/rules/load.js';
-import { runTestCase } from '../src/rules/test-cases.js';
+import { loadRules } from '../../src/rules/load.js';
+import { runTestCase } from '../../src/rules/test-cases.js';
 
 const rules = await loadRules();
 

@@ -1,0 +1,89 @@
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it, vi } from 'vitest';
+import { loadConfig, parseConfig } from '../../src/config/load.js';
+import { ConfigError } from '../../src/shared/errors.js';
+import { main } from '../../src/cli/main.js';
+
+async function configFile(text: string): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'tw-config-'));
+  const file = join(dir, 'trailwatch.config.yaml');
+  await writeFile(file, text);
+  return file;
+}
+
+const THREE_MISTAKES = `
+approvedRegions: [us-east-1, Europe]
+failOn: sometimes
+rules:
+  iam-change: { enabled: "no" }
+`;
+
+describe('configuration', () => {
+  it('accepts an empty file and fills the defaults', () => {
+    const config = parseConfig({});
+    expect(config.outDir).toBe('out');
+    expect(config.engine.type).toBe('duckdb');
+    expect(config.rules).toEqual({});
+  });
+
+  it('reports every problem with its key path, what was expected and what was found', async () => {
+    const file = await configFile(THREE_MISTAKES);
+    const error = await loadConfig(file).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ConfigError);
+    const problems = (error as ConfigError).problems;
+    expect(problems).toHaveLength(3);
+    expect(problems).toContainEqual(
+      expect.stringMatching(/^approvedRegions\[1\]: expected an AWS region name .*, found "Europe"$/),
+    );
+    expect(problems).toContainEqual('failOn: expected one of "alert", "never", found "sometimes"');
+    expect(problems).toContainEqual('rules.iam-change.enabled: expected boolean, found "no"');
+  });
+
+  it('names an unknown key instead of ignoring it', () => {
+    expect(() => parseConfig({ approvedRegion: ['us-east-1'] })).toThrow(ConfigError);
+    try {
+      parseConfig({ approvedRegion: ['us-east-1'] });
+    } catch (error) {
+      expect((error as ConfigError).problems).toEqual(['approvedRegion: expected no such key, found a list']);
+    }
+  });
+
+  it('reports YAML syntax errors as configuration problems', async () => {
+    const file = await configFile('approvedRegions: [us-east-1\nfailOn: alert\n');
+    await expect(loadConfig(file)).rejects.toBeInstanceOf(ConfigError);
+  });
+
+  it('lets TRAILWATCH_OUT and TRAILWATCH_ENGINE override the file', () => {
+    vi.stubEnv('TRAILWATCH_OUT', '/tmp/elsewhere');
+    vi.stubEnv('TRAILWATCH_ENGINE', 'athena');
+    try {
+      const config = parseConfig({ outDir: 'out' });
+      expect(config.outDir).toBe('/tmp/elsewhere');
+      expect(config.engine.type).toBe('athena');
+    } finally {
+      vi.unstubAllEnvs();
+    }
+  });
+
+  it('makes the CLI exit with code 3 and print the three messages, without a stack trace', async () => {
+    const file = await configFile(THREE_MISTAKES);
+    const lines: string[] = [];
+    const spy = vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => {
+      lines.push(String(chunk));
+      return true;
+    });
+    let code: number;
+    try {
+      code = await main(['node', 'trailwatch', 'rules', 'list', '--config', file]);
+    } finally {
+      spy.mockRestore();
+    }
+    expect(code).toBe(3);
+    const text = lines.join('');
+    expect(text).toContain('has 3 problems');
+    expect(text.match(/^ {2}- /gm)).toHaveLength(3);
+    expect(text).not.toMatch(/\n\s+at /);
+  });
+});

@@ -1,0 +1,101 @@
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { openDuckDbEngine } from '../../src/engine/duckdb.js';
+import { silentLogger } from '../../src/shared/log.js';
+
+// The columns of the CloudTrail table as the AWS Athena documentation creates it ("Creating the table for
+// CloudTrail logs in Athena using manual partitioning"), with Hive types as written there.
+const ATHENA_COLUMNS: [string, string][] = [
+  ['eventversion', 'string'],
+  [
+    'useridentity',
+    'struct<type:string,principalid:string,arn:string,accountid:string,invokedby:string,accesskeyid:string,username:string,' +
+      'onbehalfof:struct<userid:string,identitystorearn:string>,' +
+      'sessioncontext:struct<attributes:struct<mfaauthenticated:string,creationdate:string>,' +
+      'sessionissuer:struct<type:string,principalid:string,arn:string,accountid:string,username:string>,' +
+      'sourceidentity:string,ec2roledelivery:string,' +
+      'webidfederationdata:struct<federatedprovider:string,attributes:map<string,string>>>>',
+  ],
+  ['eventtime', 'string'],
+  ['eventsource', 'string'],
+  ['eventname', 'string'],
+  ['awsregion', 'string'],
+  ['sourceipaddress', 'string'],
+  ['useragent', 'string'],
+  ['errorcode', 'string'],
+  ['errormessage', 'string'],
+  ['requestparameters', 'string'],
+  ['responseelements', 'string'],
+  ['additionaleventdata', 'string'],
+  ['requestid', 'string'],
+  ['eventid', 'string'],
+  ['readonly', 'string'],
+  ['resources', 'array<struct<arn:string,accountid:string,type:string>>'],
+  ['eventtype', 'string'],
+  ['apiversion', 'string'],
+  ['recipientaccountid', 'string'],
+  ['serviceeventdetails', 'string'],
+  ['sharedeventid', 'string'],
+  ['vpcendpointid', 'string'],
+  ['vpcendpointaccountid', 'string'],
+  ['eventcategory', 'string'],
+  ['addendum', 'struct<reason:string,updatedfields:string,originalrequestid:string,originaleventid:string>'],
+  ['sessioncredentialfromconsole', 'string'],
+  ['edgedevicedetails', 'string'],
+  ['tlsdetails', 'struct<tlsversion:string,ciphersuite:string,clientprovidedhostheader:string>'],
+];
+
+/** Turns a DuckDB type into the Hive spelling Athena's DDL uses, to compare like with like. */
+function toHive(duck: string): string {
+  return duck
+    .replace(/"/g, '')
+    .replace(/VARCHAR/g, 'string')
+    .replace(/MAP\(string, string\)/g, 'map<string,string>')
+    .replace(/STRUCT\(/g, 'struct<')
+    .replace(/\)\[\]/g, '>[]')
+    .replace(/\)/g, '>')
+    .replace(/ /g, '')
+    .replace(/,/g, ',')
+    .replace(/([a-z0-9_]+)(string|struct<|map<)/g, '$1:$2')
+    .replace(/^(struct<.*>)\[\]$/, 'array<$1>');
+}
+
+describe('the DuckDB cloudtrail_logs relation', () => {
+  it('has every column of the Athena CloudTrail table, with the same name and a compatible type', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'tw-schema-'));
+    const engine = await openDuckDbEngine({ logs: dir, log: silentLogger, progress: false });
+    try {
+      await engine.stage({ since: null, until: null });
+      const { rows } = await engine.run('DESCRIBE cloudtrail_logs', []);
+      const actual = new Map(rows.map((r) => [String(r.column_name), toHive(String(r.column_type))]));
+      for (const [name, type] of ATHENA_COLUMNS) {
+        expect.soft(actual.get(name), name).toBe(type);
+      }
+      // Partition columns derived from the S3 key, and Athena's "$path" pseudo-column.
+      expect(actual.get('account')).toBe('string');
+      expect(actual.get('region')).toBe('string');
+      expect(actual.get('day')).toBe('string');
+      expect(actual.get('$path')).toBe('string');
+    } finally {
+      await engine.close();
+    }
+  });
+});
+
+describe('queries/cloudtrail-table.sql (the Athena DDL)', () => {
+  it('declares every column of the table, with the same types the engine exposes', async () => {
+    const { readFile } = await import('node:fs/promises');
+    const { PROJECT_ROOT } = await import('../../src/shared/version.js');
+    const ddl = (await readFile(join(PROJECT_ROOT, 'queries', 'cloudtrail-table.sql'), 'utf8'))
+      .split('\n')
+      .filter((l) => !l.trim().startsWith('--'))
+      .join(' ')
+      .toLowerCase()
+      .replace(/\s+/g, '')
+      .replace(/:/g, ':');
+    for (const [name, type] of ATHENA_COLUMNS) expect.soft(ddl, name).toContain(`${name}${type}`);
+    expect(ddl).toContain('partitionedby(accountstring,regionstring,daystring)');
+  });
+});
