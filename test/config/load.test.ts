@@ -87,3 +87,11 @@ describe('configuration', () => {
     expect(text).not.toMatch(/\n\s+at /);
   });
 });
+
+describe('shipped configuration files', () => {
+  it.each(['trailwatch.config.example.yaml', 'samples/trailwatch.demo.yaml'])('%s is valid', async (file) => {
+    const { PROJECT_ROOT } = await import('../../src/shared/version.js');
+    const { config } = await loadConfig(join(PROJECT_ROOT, file));
+    expect(config.approvedRegions?.length).toBeGreaterThan(0);
+  });
+});
