@@ -21,16 +21,20 @@ describe('GitHub workflows', () => {
       jobs: Record<string, { steps: { uses?: string; run?: string; with?: Record<string, unknown> }[] }>;
     };
     expect(wf.permissions.contents).toBe('read');
-    expect(Object.values(wf.permissions).filter((v) => v === 'write')).toEqual(file === 'daily-audit.yml' ? ['write'] : []);
+    expect(Object.values(wf.permissions).filter((v) => v === 'write')).toEqual(
+      file === 'daily-audit.yml' ? ['write'] : [],
+    );
     for (const job of Object.values(wf.jobs)) {
       const node = job.steps.find((s) => s.uses?.startsWith('actions/setup-node'));
       expect(node?.with?.['node-version']).toBe(24);
-      for (const step of job.steps.filter((s) => s.run)) expect(step.run).toMatch(/^(npm (run [a-z-]+|test)|bash scripts\/setup\.sh)/);
+      for (const step of job.steps.filter((s) => s.run))
+        expect(step.run).toMatch(/^(npm (run [a-z-]+|test)|bash scripts\/setup\.sh)/);
     }
   });
 
   it('the demo lint catches a broken cron (so the test above can fail)', () => {
-    const broken = "on:\n  schedule:\n    - cron: '99 * * * *'\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo\n";
+    const broken =
+      "on:\n  schedule:\n    - cron: '99 * * * *'\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo\n";
     expect(lint(broken, 'broken.yml').length).toBeGreaterThan(0);
   });
 });

@@ -1,4 +1,6 @@
+import { readFile, writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
+import { renderCatalogueTable, updateReadmeCatalogue } from '../rules/catalogue-doc.js';
 import { loadConfig } from '../config/load.js';
 import { InputError } from '../shared/errors.js';
 import { safeForTerminal } from '../shared/escape.js';
@@ -76,6 +78,24 @@ export function registerRules(program: Command, setExit: SetExit): void {
       process.stdout.write(
         `${out.map((l) => safeForTerminal(l, 100_000).replace(/\\u000a/g, '\n')).join('\n')}\n`,
       );
+    });
+
+  rules
+    .command('docs')
+    .description("Regenerate the README's catalogue table from rules/ (or --check that it is current)")
+    .option('--readme <file>', 'README to update', 'README.md')
+    .option('--check', 'exit 2 when the table is stale instead of writing it')
+    .action(async (opts: { readme: string; check?: boolean }) => {
+      const readme = await readFile(opts.readme, 'utf8');
+      const updated = updateReadmeCatalogue(readme, renderCatalogueTable(await loadRules()));
+      if (opts.check) {
+        if (updated !== readme) {
+          process.stderr.write(`${opts.readme}: the rule catalogue table is stale; run npm run docs\n`);
+          setExit(EXIT_CODES.incomplete);
+        }
+        return;
+      }
+      if (updated !== readme) await writeFile(opts.readme, updated);
     });
 
   rules
