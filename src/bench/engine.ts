@@ -1,0 +1,115 @@
+// Engine benchmark phases. Each phase runs in its own process (see index.ts) so that its peak memory is
+// its own: gunzip (the floor no reader can beat), count (one full scan by DuckDB), stage (the engine's
+// read of the window into cloudtrail_logs), catalogue (stage + every rule: the real one-pass evaluation).
+import { cpus } from 'node:os';
+import { pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { DuckDBInstance, listValue } from '@duckdb/node-api';
+import { parseConfig } from '../config/load.js';
+import { detect } from '../detect.js';
+import { recordsColumnType } from '../engine/cloudtrail-schema.js';
+import { openDuckDbEngine } from '../engine/duckdb.js';
+import { listLogFiles } from '../engine/log-files.js';
+import { loadRules } from '../rules/load.js';
+import { silentLogger } from '../shared/log.js';
+
+/** The engine benchmark's phases. */
+export type EnginePhase = 'gunzip' | 'count' | 'stage' | 'catalogue';
+
+/** One phase's measurement. */
+export interface PhaseResult {
+  phase: EnginePhase;
+  seconds: number;
+  events: number;
+  peakRssMb: number;
+  detail?: Record<string, number | string>;
+}
+
+const THREADS = Math.max(1, cpus().length);
+
+// Decompression only, spread over one worker per core: each worker gunzips its share of the files.
+const GUNZIP_WORKER = `
+const { parentPort, workerData } = require('node:worker_threads');
+const { readFileSync } = require('node:fs');
+const { gunzipSync } = require('node:zlib');
+let bytes = 0;
+for (const f of workerData) bytes += gunzipSync(readFileSync(f)).length;
+parentPort.postMessage(bytes);
+`;
+
+async function gunzipAll(files: string[]): Promise<number> {
+  const shares = Array.from({ length: THREADS }, (_, i) => files.filter((_, k) => k % THREADS === i));
+  const sizes = await Promise.all(
+    shares.map(
+      (share) =>
+        new Promise<number>((resolve, reject) => {
+          const worker = new Worker(GUNZIP_WORKER, { eval: true, workerData: share });
+          worker.once('message', resolve);
+          worker.once('error', reject);
+        }),
+    ),
+  );
+  return sizes.reduce((a, b) => a + b, 0);
+}
+
+async function countEvents(files: string[]): Promise<number> {
+  const instance = await DuckDBInstance.create(':memory:');
+  const connection = await instance.connect();
+  try {
+    await connection.run(`SET threads = ${THREADS}`);
+    const statement = await connection.prepare(
+      `SELECT count(*) AS n FROM (SELECT unnest(Records) AS r FROM read_json($1, columns = {'Records': '${recordsColumnType()}'}, format = 'auto', maximum_object_size = 268435456))`,
+    );
+    statement.bindValue(1, listValue(files));
+    const reader = await statement.runAndReadAll();
+    return Number(reader.getRowObjectsJson()[0]?.n ?? 0);
+  } finally {
+    connection.closeSync();
+    instance.closeSync();
+  }
+}
+
+/** Runs one phase over the benchmark folder and measures it. */
+export async function runPhase(phase: EnginePhase, dir: string): Promise<PhaseResult> {
+  const files = (await listLogFiles(dir)).map((f) => f.path);
+  const started = performance.now();
+  let events = 0;
+  let detail: Record<string, number | string> | undefined;
+  if (phase === 'gunzip') {
+    detail = { uncompressedMb: Math.round((await gunzipAll(files)) / 1e6) };
+  } else if (phase === 'count') {
+    events = await countEvents(files);
+  } else {
+    const engine = await openDuckDbEngine({ logs: dir, log: silentLogger, progress: false, threads: THREADS });
+    try {
+      if (phase === 'stage') {
+        events = (await engine.stage({ since: null, until: null })).events;
+      } else {
+        const config = parseConfig({ approvedRegions: ['us-east-1', 'eu-west-1', 'us-west-2'], approvedImages: ['ami-0a1b2c3d4e5f67890'] });
+        const rules = await loadRules();
+        const stageStarted = performance.now();
+        const result = await detect(engine, rules, config, { since: null, until: null }, silentLogger);
+        events = result.stage?.events ?? 0;
+        const rulesRan = result.runs.filter((r) => r.status === 'ran').length;
+        detail = {
+          rules: rulesRan,
+          rulesFailed: result.runs.filter((r) => r.status === 'failed').length,
+          findings: result.findings.length,
+          stageSeconds: Number(((result.stage?.durationMs ?? 0) / 1000).toFixed(2)),
+          rulesSeconds: Number(((performance.now() - stageStarted - (result.stage?.durationMs ?? 0)) / 1000).toFixed(2)),
+        };
+      }
+    } finally {
+      await engine.close();
+    }
+  }
+  const seconds = (performance.now() - started) / 1000;
+  return { phase, seconds: Number(seconds.toFixed(2)), events, peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024), ...(detail ? { detail } : {}) };
+}
+
+// Run as a child: node dist/bench/engine.js <phase> <dir> prints one JSON line.
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const [phase, dir] = process.argv.slice(2) as [EnginePhase, string];
+  const result = await runPhase(phase, dir);
+  process.stdout.write(`${JSON.stringify(result)}\n`);
+}
