@@ -6,7 +6,7 @@ import { detect } from './detect.js';
 import { writeFindingsJson, writeManifest, writeQueriesRun } from './deliver/bundle.js';
 import { openDuckDbEngine } from './engine/duckdb.js';
 import type { TimeWindow } from './engine/types.js';
-import type { CoverageFinding, CoverageSummary, FindingsFile, RunFacts } from './model.js';
+import type { CoverageFinding, CoverageStatus, CoverageSummary, FindingsFile, RunFacts } from './model.js';
 import { loadRules } from './rules/load.js';
 import type { RuleDefinition } from './rules/types.js';
 import { isIncomplete, type RunErrorEntry } from './shared/errors.js';
@@ -18,15 +18,33 @@ export interface CoverageInput {
   findings: CoverageFinding[];
   summary: CoverageSummary;
   errors: RunErrorEntry[];
+  /** The accounts × regions picture for the evidence. */
+  matrix: CoverageMatrixCell[];
+  accounts: { id: string; name: string | null }[];
+  /** Files the coverage audit wrote into the output folder (the org snapshot), for the manifest. */
+  files?: string[];
+}
+
+/** One cell of the accounts × regions coverage picture. */
+export interface CoverageMatrixCell {
+  accountId: string;
+  accountName: string | null;
+  region: string;
+  status: CoverageStatus;
+  checks: string[];
+}
+
+/** What a report writer gets: the run as written to findings.json, plus what only the report shows. */
+export interface ReportContext {
+  outDir: string;
+  doc: FindingsFile;
+  rules: readonly RuleDefinition[];
+  findingsSha256: string;
+  coverage?: CoverageInput;
 }
 
 /** A report writer plugged in by the caller (the digest and evidence renderer). */
-export type ReportWriter = (
-  outDir: string,
-  doc: FindingsFile,
-  rules: readonly RuleDefinition[],
-  findingsSha256: string,
-) => Promise<{ files: string[]; errors: RunErrorEntry[] }>;
+export type ReportWriter = (context: ReportContext) => Promise<{ files: string[]; errors: RunErrorEntry[] }>;
 
 /** Options of one local scan. */
 export interface LocalScanOptions {
@@ -118,10 +136,16 @@ export async function scanLocal(options: LocalScanOptions): Promise<LocalScanRes
     errors,
   };
   const written = await writeFindingsJson(options.outDir, doc);
-  const files = [written.path, ...(await writeQueriesRun(options.outDir, detected.runs))];
+  const files = [written.path, ...(options.coverage?.files ?? []), ...(await writeQueriesRun(options.outDir, detected.runs))];
   const late: RunErrorEntry[] = [];
   if (options.report) {
-    const report = await options.report(options.outDir, doc, rules, written.sha256);
+    const report = await options.report({
+      outDir: options.outDir,
+      doc,
+      rules,
+      findingsSha256: written.sha256,
+      ...(options.coverage ? { coverage: options.coverage } : {}),
+    });
     files.push(...report.files);
     if (report.errors.length > 0) {
       // Report problems (e.g. no browser for the PDF) come after findings.json (whose hash the evidence

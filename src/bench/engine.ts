@@ -80,12 +80,20 @@ export async function runPhase(phase: EnginePhase, dir: string): Promise<PhaseRe
   } else if (phase === 'count') {
     events = await countEvents(files);
   } else {
-    const engine = await openDuckDbEngine({ logs: dir, log: silentLogger, progress: false, threads: THREADS });
+    const engine = await openDuckDbEngine({
+      logs: dir,
+      log: silentLogger,
+      progress: false,
+      threads: THREADS,
+    });
     try {
       if (phase === 'stage') {
         events = (await engine.stage({ since: null, until: null })).events;
       } else {
-        const config = parseConfig({ approvedRegions: ['us-east-1', 'eu-west-1', 'us-west-2'], approvedImages: ['ami-0a1b2c3d4e5f67890'] });
+        const config = parseConfig({
+          approvedRegions: ['us-east-1', 'eu-west-1', 'us-west-2'],
+          approvedImages: ['ami-0a1b2c3d4e5f67890'],
+        });
         const rules = await loadRules();
         const stageStarted = performance.now();
         const result = await detect(engine, rules, config, { since: null, until: null }, silentLogger);
@@ -96,7 +104,9 @@ export async function runPhase(phase: EnginePhase, dir: string): Promise<PhaseRe
           rulesFailed: result.runs.filter((r) => r.status === 'failed').length,
           findings: result.findings.length,
           stageSeconds: Number(((result.stage?.durationMs ?? 0) / 1000).toFixed(2)),
-          rulesSeconds: Number(((performance.now() - stageStarted - (result.stage?.durationMs ?? 0)) / 1000).toFixed(2)),
+          rulesSeconds: Number(
+            ((performance.now() - stageStarted - (result.stage?.durationMs ?? 0)) / 1000).toFixed(2),
+          ),
         };
       }
     } finally {
@@ -104,7 +114,13 @@ export async function runPhase(phase: EnginePhase, dir: string): Promise<PhaseRe
     }
   }
   const seconds = (performance.now() - started) / 1000;
-  return { phase, seconds: Number(seconds.toFixed(2)), events, peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024), ...(detail ? { detail } : {}) };
+  return {
+    phase,
+    seconds: Number(seconds.toFixed(2)),
+    events,
+    peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
+    ...(detail ? { detail } : {}),
+  };
 }
 
 // Run as a child: node dist/bench/engine.js <phase> <dir> prints one JSON line.
