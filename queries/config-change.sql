@@ -1,0 +1,48 @@
+-- config-change: AWS Config recording, delivery or rules stopped, deleted or narrowed.
+-- Binds: window start, window end.
+SELECT
+  eventid AS event_id,
+  eventtime AS event_time,
+  recipientaccountid AS account_id,
+  awsregion AS region,
+  eventsource AS event_source,
+  eventname AS event_name,
+  coalesce(useridentity.arn, useridentity.principalid, useridentity.invokedby) AS principal,
+  sourceipaddress AS source_ip,
+  useragent AS user_agent,
+  errorcode AS error_code,
+  eventname
+    || coalesce(' ' || coalesce(
+         json_extract_scalar(requestparameters, '$.configurationRecorderName'),
+         json_extract_scalar(requestparameters, '$.configurationRecorder.name'),
+         json_extract_scalar(requestparameters, '$.deliveryChannelName'),
+         json_extract_scalar(requestparameters, '$.deliveryChannel.name'),
+         json_extract_scalar(requestparameters, '$.configRuleName'),
+         json_extract_scalar(requestparameters, '$.organizationConfigRuleName'),
+         json_extract_scalar(requestparameters, '$.conformancePackName'),
+         json_extract_scalar(requestparameters, '$.organizationConformancePackName')), '')
+    || coalesce(' (delivers to s3://' || json_extract_scalar(requestparameters, '$.deliveryChannel.s3BucketName') || ')', '')
+    || CASE WHEN errorcode IS NULL THEN '' ELSE ' (attempt failed: ' || errorcode || ')' END AS summary,
+  CAST(NULL AS varchar) AS risk,
+  CAST(NULL AS varchar) AS tier,
+  ARRAY[eventid] AS event_ids
+FROM cloudtrail_logs
+WHERE eventtime >= ?
+  AND eventtime < ?
+  AND eventsource = 'config.amazonaws.com'
+  AND (
+    -- Recording and delivery stopped or removed: the configuration history goes dark.
+    eventname IN ('StopConfigurationRecorder', 'DeleteConfigurationRecorder', 'DeleteDeliveryChannel')
+    -- PutDeliveryChannel can send the history to another bucket or topic: kept, since an attacker's
+    -- redirection looks exactly like set-up, and both are rare enough to review.
+    OR eventname = 'PutDeliveryChannel'
+    -- Deleting rules, conformance packs or their results removes the compliance checks themselves.
+    OR eventname IN ('DeleteConfigRule', 'DeleteOrganizationConfigRule', 'DeleteConformancePack',
+                     'DeleteOrganizationConformancePack', 'DeleteEvaluationResults')
+    -- A recorder narrowed to chosen resource types stops recording everything else. Re-putting a recorder
+    -- that still records all supported types is routine and left out.
+    OR (
+      eventname = 'PutConfigurationRecorder'
+      AND json_extract_scalar(requestparameters, '$.configurationRecorder.recordingGroup.allSupported') = 'false'
+    )
+  )

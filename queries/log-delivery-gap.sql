@@ -1,0 +1,64 @@
+-- log-delivery-gap: an account-region that logged earlier in the window, then nothing for at least gapHours
+-- up to the end of the window: a trail (or its delivery) that silently stopped.
+-- Only the trailing silence is reported. A gap followed by events again is not: CloudTrail delivers late
+-- events with their original eventTime, so a mid-window gap is a quiet spell, not lost logs, and a trail
+-- that was stopped and restarted is trail-tampering's finding.
+-- Binds: window start, window end, window end (twice: the end of the window), gap hours.
+WITH windowed AS (
+  SELECT
+    *,
+    lag(eventtime) OVER (PARTITION BY recipientaccountid, awsregion ORDER BY eventtime, eventid) AS previous_time
+  FROM cloudtrail_logs
+  WHERE eventtime >= ?
+    AND eventtime < ?
+    -- A record that names no account or region cannot be attributed to a trail's delivery.
+    AND recipientaccountid IS NOT NULL
+    AND awsregion IS NOT NULL
+),
+ranked AS (
+  SELECT
+    *,
+    row_number() OVER (PARTITION BY recipientaccountid, awsregion ORDER BY eventtime DESC, eventid DESC) AS recency,
+    -- The longest silence this account-region already had in the window: quiet regions log sparsely, and a
+    -- trailing silence no longer than their usual ones is not evidence that delivery stopped.
+    max(to_unixtime(from_iso8601_timestamp(eventtime)) - to_unixtime(from_iso8601_timestamp(previous_time)))
+      OVER (PARTITION BY recipientaccountid, awsregion) AS longest_earlier_gap_seconds
+  FROM windowed
+),
+window_end AS (
+  -- The bound window end, unless it is the open sentinel ('9999-12-31T23:59:59Z', a local scan without
+  -- --until): then the latest event seen anywhere in the window stands in for "now".
+  SELECT
+    CASE WHEN ? < '9999-12-31' THEN ? ELSE max(eventtime) END AS end_time
+  FROM windowed
+),
+last_seen AS (
+  SELECT
+    r.*,
+    e.end_time,
+    to_unixtime(from_iso8601_timestamp(e.end_time)) - to_unixtime(from_iso8601_timestamp(r.eventtime)) AS silent_seconds
+  FROM ranked r
+  CROSS JOIN window_end e
+  WHERE r.recency = 1
+)
+SELECT
+  eventid AS event_id,
+  eventtime AS event_time,
+  recipientaccountid AS account_id,
+  awsregion AS region,
+  eventsource AS event_source,
+  eventname AS event_name,
+  -- The last event's caller, address and outcome did not cause the silence; they are left empty.
+  CAST(NULL AS varchar) AS principal,
+  CAST(NULL AS varchar) AS source_ip,
+  CAST(NULL AS varchar) AS user_agent,
+  CAST(NULL AS varchar) AS error_code,
+  'no events from ' || recipientaccountid || '/' || awsregion || ' for '
+    || CAST(CAST(round(silent_seconds / 3600.0, 1) AS decimal(10, 1)) AS varchar)
+    || ' h since ' || eventtime AS summary,
+  CAST(NULL AS varchar) AS risk,
+  CAST(NULL AS varchar) AS tier,
+  ARRAY[eventid] AS event_ids
+FROM last_seen
+WHERE silent_seconds >= ? * 3600
+  AND silent_seconds > coalesce(longest_earlier_gap_seconds, 0)
