@@ -17,7 +17,7 @@ const PORTABLE_FUNCTIONS = new Set([
   'trim', 'replace', 'row_number', 'rank', 'lag', 'lead', 'abs', 'format_number', 'array_distinct', 'array_sort',
 ]);
 // Words followed by "(" that are syntax, not function calls.
-const SYNTAX = new Set(['in', 'as', 'cast', 'array', 'exists', 'values', 'over', 'on', 'using', 'from', 'and', 'or', 'not', 'when', 'then', 'else', 'select', 'where', 'by', 'join', 'with', 'partition', 'case', 'is', 'like', 'filter']);
+const SYNTAX = new Set(['decimal', 'varchar', 'in', 'as', 'cast', 'array', 'exists', 'values', 'over', 'on', 'using', 'from', 'and', 'or', 'not', 'when', 'then', 'else', 'select', 'where', 'by', 'join', 'with', 'partition', 'case', 'is', 'like', 'filter']);
 
 const dir = join(PROJECT_ROOT, 'queries');
 // cloudtrail-table.sql is the table's DDL, which Athena takes in Hive's dialect; the rule queries are Trino.
