@@ -83,7 +83,7 @@ export function createClientFactory(aws: AwsConfig, deps: AwsDeps = {}): ClientF
       : { retryMode: 'adaptive' as const, maxAttempts: aws.maxAttempts }),
     // A hung connection must not hold an account: the socket times out per call, the account as a whole
     // has its own limit in the collector.
-    requestHandler: { requestTimeout, connectionTimeout: requestTimeout },
+    requestHandler: { requestTimeout, connectionTimeout: requestTimeout, throwOnRequestTimeout: true },
   });
   const stsConfig = common(aws.region);
 

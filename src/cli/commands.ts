@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { registerCoverage } from './coverage.js';
 
 /** Sets the process exit code chosen by a command. */
 export type SetExit = (code: number) => void;
@@ -7,4 +8,5 @@ export type SetExit = (code: number) => void;
 export function registerCommands(program: Command, setExit: SetExit): void {
   void program;
   void setExit;
+  registerCoverage(program, setExit);
 }
