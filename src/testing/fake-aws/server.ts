@@ -17,6 +17,8 @@ export interface FakeFault {
   region?: string;
   /** Apply to this many matching calls, then answer normally (default: every matching call). */
   times?: number;
+  /** Answer this many matching calls normally before the fault starts (e.g. a later page). */
+  after?: number;
   /** For `slow`: the delay before answering. */
   delayMs?: number;
 }
@@ -184,9 +186,11 @@ export async function startFakeAws(org: FakeOrg, options: FakeAwsOptions = {}): 
       if (fault.accountId !== undefined && fault.accountId !== accountId) continue;
       if (fault.operation !== undefined && fault.operation !== operation) continue;
       if (fault.region !== undefined && fault.region !== region) continue;
-      const used = faultUses.get(fault) ?? 0;
-      if (fault.times !== undefined && used >= fault.times) continue;
-      faultUses.set(fault, used + 1);
+      const seen = faultUses.get(fault) ?? 0;
+      faultUses.set(fault, seen + 1);
+      const skip = fault.after ?? 0;
+      if (seen < skip) continue;
+      if (fault.times !== undefined && seen - skip >= fault.times) continue;
       return fault;
     }
     return undefined;
