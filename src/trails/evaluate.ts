@@ -304,10 +304,11 @@ export function evaluateCoverage(snapshot: OrgSnapshot, options: CoverageOptions
   }
 
   const auditedCells = matrix.filter((c) => byId.get(c.accountId)?.status === 'audited');
-  const accountsCovered = audited.filter((a) => {
-    const cells = auditedCells.filter((c) => c.accountId === a.id);
-    return cells.length > 0 && cells.every((c) => c.status === 'covered');
-  }).length;
+  const fullyCovered = new Map<string, boolean>();
+  for (const cell of auditedCells) {
+    fullyCovered.set(cell.accountId, (fullyCovered.get(cell.accountId) ?? true) && cell.status === 'covered');
+  }
+  const accountsCovered = [...fullyCovered.values()].filter(Boolean).length;
   const summary: CoverageSummary = {
     accountsTotal: snapshot.accounts.length,
     accountsCovered,
