@@ -1,5 +1,7 @@
 import type { Command } from 'commander';
+import { registerCoverage } from './coverage.js';
 import { registerRules } from './rules.js';
+import { registerSamples } from './samples.js';
 import { registerScan } from './scan.js';
 
 /** Sets the process exit code chosen by a command. */
@@ -8,5 +10,7 @@ export type SetExit = (code: number) => void;
 /** Registers every sub-command on the program. Each command lives in its own file under src/cli/. */
 export function registerCommands(program: Command, setExit: SetExit): void {
   registerScan(program, setExit);
+  registerCoverage(program, setExit);
   registerRules(program, setExit);
+  registerSamples(program);
 }

@@ -32,7 +32,18 @@ export const awsSchema = z.strictObject({
   /** The read-only audit role assumed in every account. */
   roleName: z.string().default('TrailwatchAudit'),
   externalId: z.string().optional(),
-  sessionName: z.string().default('trailwatch'),
+  /** The RoleSessionName of every assumed session: it names trailwatch in the accounts' own CloudTrail. */
+  sessionName: z
+    .string()
+    .regex(/^[\w+=,.@-]{2,64}$/, 'a role session name (2-64 of letters, digits and +=,.@_-)')
+    .default('trailwatch'),
+  /**
+   * The management account: Organizations is read through the audit role there. Unset: through the runner's
+   * (or hub role's) own credentials, e.g. from a delegated administrator account.
+   */
+  managementAccountId: accountId.optional(),
+  /** Where enabled regions come from: EC2 DescribeRegions, or the Account API's ListRegions. */
+  regionSource: z.enum(['ec2', 'account']).default('ec2'),
   accounts: z
     .strictObject({
       /** A static list instead of Organizations ListAccounts. */
@@ -97,6 +108,8 @@ export const coverageSchema = z.strictObject({
   deliveryLagHours: z.number().positive().default(24),
   /** The account that holds the log archive bucket; a trail writing elsewhere in the same account is flagged. */
   logArchiveAccountId: accountId.optional(),
+  /** Which account owns each trail bucket (CloudTrail does not say); used by trail-logs-in-same-account. */
+  bucketOwners: z.record(z.string(), accountId).optional(),
 });
 
 /** The report: digest and evidence PDF. */

@@ -1,0 +1,162 @@
+// The one place AWS clients are built. Everything that talks to AWS receives a ClientFactory made from the
+// config's `aws` section and an AwsDeps (endpoint, runner credentials, retry strategy), so tests and the bench
+// point the real SDK clients at the fake endpoint without patching globals.
+import { AccountClient } from '@aws-sdk/client-account';
+import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
+import { EC2Client } from '@aws-sdk/client-ec2';
+import { OrganizationsClient } from '@aws-sdk/client-organizations';
+import { fromTemporaryCredentials } from '@aws-sdk/credential-providers';
+import { doesIdentityRequireRefresh, isIdentityExpired, memoizeIdentityProvider } from '@smithy/core';
+import type { AwsCredentialIdentity, AwsCredentialIdentityProvider, RetryStrategyV2 } from '@smithy/types';
+import type { Config } from '../config/schema.js';
+import { awsSchema } from '../config/schema.js';
+
+/** The `aws` section of the configuration, with its defaults applied. */
+export type AwsConfig = NonNullable<Config['aws']>;
+
+/** What the client factory needs from outside the config; every field is optional in production. */
+export interface AwsDeps {
+  /** One endpoint for every service (the fake AWS); unset: AWS's own endpoints. */
+  endpoint?: string;
+  /** The runner's credentials; unset: the SDK's default chain (OIDC web identity in Actions, a profile locally). */
+  credentials?: AwsCredentialIdentity | AwsCredentialIdentityProvider;
+  /** Retry strategy; unset: the SDK's adaptive retry with `aws.maxAttempts`. */
+  retryStrategy?: RetryStrategyV2;
+}
+
+/** The clients for one audited account, all signing with that account's audit-role credentials. */
+export interface AccountClients {
+  accountId: string;
+  /** The audit role's credentials (auto-refreshing); resolving them performs the role chain. */
+  credentials: AwsCredentialIdentityProvider;
+  cloudTrail(region: string): CloudTrailClient;
+  ec2(region: string): EC2Client;
+  account(): AccountClient;
+  /** Closes every client made for this account (their sockets), once the account is done. */
+  destroy(): void;
+}
+
+/** Builds AWS clients: Organizations for discovery, and per-account clients through the role chain. */
+export interface ClientFactory {
+  /** The Organizations client: through the management account's audit role when configured, else the runner's (or hub's) credentials. */
+  organizations(): OrganizationsClient;
+  forAccount(accountId: string): AccountClients;
+  /** The partition of the ARNs built for role assumption. */
+  partition: string;
+}
+
+/** The audit role's ARN in an account. */
+export function auditRoleArn(aws: AwsConfig, accountId: string, partition = 'aws'): string {
+  return `arn:${partition}:iam::${accountId}:role/${aws.roleName}`;
+}
+
+/** Reads the config's aws section, applying defaults when the section is absent. */
+export function awsSection(config: Pick<Config, 'aws'>): AwsConfig {
+  return config.aws ?? awsSchema.parse({});
+}
+
+/**
+ * Memoizes a credential provider the way the SDK's clients do: the token is reused until five minutes before
+ * it expires, then fetched again. This lets several clients of one account (regions, services) share one
+ * AssumeRole; the SDK, not trailwatch, decides when to refresh. (`memoizeIdentityProvider` is what every v3
+ * client applies to its `credentials`.)
+ */
+function shared(provider: AwsCredentialIdentityProvider): AwsCredentialIdentityProvider {
+  const memoized = memoizeIdentityProvider(provider, isIdentityExpired, doesIdentityRequireRefresh);
+  if (!memoized) throw new Error('memoizeIdentityProvider returned nothing for a provider');
+  return () => memoized();
+}
+
+/** Creates the client factory for a run. */
+export function createClientFactory(aws: AwsConfig, deps: AwsDeps = {}): ClientFactory {
+  const partition = aws.region.startsWith('cn-')
+    ? 'aws-cn'
+    : aws.region.startsWith('us-gov-')
+      ? 'aws-us-gov'
+      : 'aws';
+  const requestTimeout = Math.round(aws.timeouts.callSeconds * 1000);
+  const common = (region: string) => ({
+    region,
+    ...(deps.endpoint ? { endpoint: deps.endpoint } : {}),
+    ...(deps.retryStrategy
+      ? { retryStrategy: deps.retryStrategy }
+      : { retryMode: 'adaptive' as const, maxAttempts: aws.maxAttempts }),
+    // A hung connection must not hold an account: the socket times out per call, the account as a whole
+    // has its own limit in the collector.
+    requestHandler: { requestTimeout, connectionTimeout: requestTimeout, throwOnRequestTimeout: true },
+  });
+  const stsConfig = common(aws.region);
+
+  // Runner → optional hub role. Built once per run so every account's chain starts from the same hub session.
+  const hub = aws.hubRoleArn
+    ? shared(
+        fromTemporaryCredentials({
+          params: { RoleArn: aws.hubRoleArn, RoleSessionName: aws.sessionName },
+          ...(deps.credentials ? { masterCredentials: deps.credentials } : {}),
+          clientConfig: stsConfig,
+        }),
+      )
+    : undefined;
+  const source = hub ?? deps.credentials;
+
+  const auditCredentials = (accountId: string): AwsCredentialIdentityProvider =>
+    shared(
+      fromTemporaryCredentials({
+        params: {
+          RoleArn: auditRoleArn(aws, accountId, partition),
+          RoleSessionName: aws.sessionName,
+          ...(aws.externalId ? { ExternalId: aws.externalId } : {}),
+        },
+        ...(source ? { masterCredentials: source } : {}),
+        clientConfig: stsConfig,
+      }),
+    );
+
+  return {
+    partition,
+    organizations() {
+      const credentials = aws.managementAccountId ? auditCredentials(aws.managementAccountId) : source;
+      return new OrganizationsClient({ ...common(aws.region), ...(credentials ? { credentials } : {}) });
+    },
+    forAccount(accountId) {
+      const credentials = auditCredentials(accountId);
+      const made: { destroy(): void }[] = [];
+      const cloudTrails = new Map<string, CloudTrailClient>();
+      const ec2s = new Map<string, EC2Client>();
+      let account: AccountClient | undefined;
+      const keep = <C extends { destroy(): void }>(client: C): C => {
+        made.push(client);
+        return client;
+      };
+      return {
+        accountId,
+        credentials,
+        cloudTrail(region) {
+          let client = cloudTrails.get(region);
+          if (!client) {
+            client = keep(new CloudTrailClient({ ...common(region), credentials }));
+            cloudTrails.set(region, client);
+          }
+          return client;
+        },
+        ec2(region) {
+          let client = ec2s.get(region);
+          if (!client) {
+            client = keep(new EC2Client({ ...common(region), credentials }));
+            ec2s.set(region, client);
+          }
+          return client;
+        },
+        account() {
+          // The Account API is global; its endpoint lives in us-east-1 (aws partition).
+          account ??= keep(new AccountClient({ ...common(aws.region), credentials }));
+          return account;
+        },
+        destroy() {
+          for (const client of made) client.destroy();
+          made.length = 0;
+        },
+      };
+    },
+  };
+}

@@ -1,0 +1,326 @@
+// The trail coverage evaluator: a pure function of an org snapshot. It answers, per account and enabled
+// region, whether a logging trail records management write events there, and reviews every trail that
+// applies (delivery, selectors, validation, encryption, scope, where its logs go).
+import type { CoverageFinding, CoverageStatus, CoverageSummary, Risk, Tier } from '../model.js';
+import type { RunErrorEntry } from '../shared/errors.js';
+import type { AccountRecord, AdvancedEventSelectorRecord, OrgSnapshot, TrailRecord } from './snapshot.js';
+
+/** The ids of the coverage checks. */
+export type CoverageCheckId =
+  | 'trail-region-uncovered'
+  | 'trail-not-logging'
+  | 'trail-delivery-error'
+  | 'trail-management-events-excluded'
+  | 'trail-log-validation-disabled'
+  | 'trail-not-encrypted'
+  | 'trail-single-region-only'
+  | 'trail-logs-in-same-account';
+
+/** The catalogue of coverage checks: tier, risk and title of each. */
+export const COVERAGE_CHECKS: Record<CoverageCheckId, { tier: Tier; risk: Risk; title: string }> = {
+  'trail-region-uncovered': {
+    tier: 'alert',
+    risk: 'high',
+    title: 'No logging trail records management write events in the region',
+  },
+  'trail-not-logging': { tier: 'alert', risk: 'high', title: 'Trail logging is stopped' },
+  'trail-delivery-error': { tier: 'alert', risk: 'medium', title: 'Trail is not delivering log files' },
+  'trail-management-events-excluded': {
+    tier: 'alert',
+    risk: 'medium',
+    title: 'Trail selectors exclude management or write events',
+  },
+  'trail-log-validation-disabled': { tier: 'review', risk: 'medium', title: 'Log file validation is off' },
+  'trail-not-encrypted': { tier: 'review', risk: 'low', title: 'Trail logs are not encrypted with KMS' },
+  'trail-single-region-only': { tier: 'review', risk: 'low', title: 'Trail records a single region only' },
+  'trail-logs-in-same-account': {
+    tier: 'review',
+    risk: 'medium',
+    title: 'Trail logs are stored in the audited account, not a separate log archive',
+  },
+};
+
+/** What the evaluation needs besides the snapshot. */
+export interface CoverageOptions {
+  /** The evaluation time (delivery lag is measured against it). */
+  now: Date | string;
+  /** No delivery for longer than this is a delivery error. */
+  deliveryLagHours: number;
+  /** The log archive account; overrides the one recorded in the snapshot. */
+  logArchiveAccountId?: string;
+}
+
+/** One cell of the accounts × regions picture. */
+export interface CoverageCell {
+  accountId: string;
+  accountName: string | null;
+  region: string;
+  /** covered: fully covered; problem: not fully covered; not-audited: the account or its trails could not be read. */
+  status: CoverageStatus;
+  /** The check ids of the findings that touch this account-region. */
+  checks: string[];
+}
+
+/** The evaluation's result. */
+export interface CoverageResult {
+  findings: CoverageFinding[];
+  summary: CoverageSummary;
+  errors: RunErrorEntry[];
+  matrix: CoverageCell[];
+}
+
+/** The regions of an account that are audited: enabled ones, restricted to the config's filter when set. */
+export function auditedRegions(account: AccountRecord, regionFilter: readonly string[] | null): string[] {
+  return account.regions
+    .filter((r) => r.optInStatus !== 'not-opted-in')
+    .map((r) => r.name)
+    .filter((name) => regionFilter === null || regionFilter.includes(name))
+    .sort();
+}
+
+function advancedRecordsManagementWrites(selector: AdvancedEventSelectorRecord): boolean {
+  const field = (name: string) => selector.fieldSelectors.find((f) => f.field === name);
+  const category = field('eventCategory');
+  if (!category?.equals?.includes('Management')) return false;
+  const readOnly = field('readOnly');
+  // readOnly = true (or != false) keeps only read events: writes are excluded.
+  if (readOnly?.equals?.includes('true') || readOnly?.notEquals?.includes('false')) return false;
+  // Only named event sources: the rest of the management events are not recorded. (Excluding a few noisy
+  // sources with NotEquals, e.g. KMS, keeps the rest and still counts.)
+  const source = field('eventSource');
+  if (source?.equals?.length || source?.startsWith?.length || source?.endsWith?.length) return false;
+  return true;
+}
+
+/**
+ * Whether a trail's selectors record management write events; null when the selectors could not be read.
+ * Without selectors of either kind, CloudTrail records all management events (its default selector).
+ */
+export function recordsManagementWrites(trail: TrailRecord): boolean | null {
+  if (trail.eventSelectors === null && trail.advancedEventSelectors === null) return null;
+  const advanced = trail.advancedEventSelectors ?? [];
+  if (advanced.length > 0) return advanced.some(advancedRecordsManagementWrites);
+  const basic = trail.eventSelectors ?? [];
+  if (basic.length === 0) return true;
+  return basic.some((s) => s.includeManagementEvents !== false && s.readWriteType !== 'ReadOnly');
+}
+
+/** Why a logging trail is not delivering, or null when it is. */
+export function deliveryProblem(trail: TrailRecord, now: Date, deliveryLagHours: number): string | null {
+  const status = trail.status;
+  if (!status?.isLogging) return null;
+  if (status.latestDeliveryError) return `latest delivery error: ${status.latestDeliveryError}`;
+  const lagMs = deliveryLagHours * 3_600_000;
+  if (status.latestDeliveryTime) {
+    const age = now.getTime() - Date.parse(status.latestDeliveryTime);
+    if (age > lagMs) return `no log file delivered for ${Math.floor(age / 3_600_000)} hours`;
+    return null;
+  }
+  // A trail started within the lag has had no chance to deliver yet.
+  if (status.startLoggingTime && now.getTime() - Date.parse(status.startLoggingTime) <= lagMs) return null;
+  return 'no log file delivery recorded';
+}
+
+function trailLabel(trail: TrailRecord): string {
+  return `${trail.isOrganizationTrail ? 'organization trail' : 'trail'} ${trail.name}`;
+}
+
+/** The trail-level checks of one trail: [checkId, summary] pairs. */
+function trailProblems(
+  trail: TrailRecord,
+  now: Date,
+  options: {
+    deliveryLagHours: number;
+    logArchiveAccountId: string | null;
+    bucketOwners: Record<string, string>;
+  },
+): [CoverageCheckId, string][] {
+  const out: [CoverageCheckId, string][] = [];
+  const label = trailLabel(trail);
+  if (trail.status && !trail.status.isLogging) {
+    const since = trail.status.stopLoggingTime ? ` since ${trail.status.stopLoggingTime}` : '';
+    out.push(['trail-not-logging', `${label} is not logging${since}`]);
+  }
+  const delivery = deliveryProblem(trail, now, options.deliveryLagHours);
+  if (delivery) out.push(['trail-delivery-error', `${label}: ${delivery}`]);
+  if (recordsManagementWrites(trail) === false) {
+    out.push([
+      'trail-management-events-excluded',
+      `${label}: event selectors do not record management write events`,
+    ]);
+  }
+  if (!trail.logFileValidationEnabled) {
+    out.push(['trail-log-validation-disabled', `${label}: log file integrity validation is off`]);
+  }
+  if (!trail.kmsKeyId)
+    out.push(['trail-not-encrypted', `${label}: log files are not encrypted with a KMS key`]);
+  if (!trail.isMultiRegion) {
+    out.push(['trail-single-region-only', `${label} records only its home region ${trail.homeRegion}`]);
+  }
+  const bucketOwner = trail.s3BucketName ? options.bucketOwners[trail.s3BucketName] : undefined;
+  if (bucketOwner && bucketOwner === trail.ownerAccountId && bucketOwner !== options.logArchiveAccountId) {
+    out.push([
+      'trail-logs-in-same-account',
+      `${label} writes to bucket ${trail.s3BucketName ?? ''} in its own account ${bucketOwner}`,
+    ]);
+  }
+  return out;
+}
+
+function finding(
+  checkId: CoverageCheckId,
+  account: { id: string; name: string | null },
+  region: string | null,
+  trailArn: string | null,
+  summary: string,
+): CoverageFinding {
+  const { tier, risk } = COVERAGE_CHECKS[checkId];
+  return {
+    checkId,
+    tier,
+    risk,
+    accountId: account.id,
+    accountName: account.name,
+    region,
+    trailArn,
+    summary,
+    suppressed: false,
+  };
+}
+
+/** Evaluates an org snapshot into coverage findings, a summary, errors and the accounts × regions matrix. */
+export function evaluateCoverage(snapshot: OrgSnapshot, options: CoverageOptions): CoverageResult {
+  const now = typeof options.now === 'string' ? new Date(options.now) : options.now;
+  const logArchiveAccountId = options.logArchiveAccountId ?? snapshot.logArchiveAccountId;
+  const trailOptions = {
+    deliveryLagHours: options.deliveryLagHours,
+    logArchiveAccountId,
+    bucketOwners: snapshot.bucketOwners,
+  };
+  const errors: RunErrorEntry[] = snapshot.errors.map((e) => ({ ...e }));
+  const findings: CoverageFinding[] = [];
+  const matrix: CoverageCell[] = [];
+  const audited = snapshot.accounts.filter((a) => a.status === 'audited');
+  const byId = new Map(snapshot.accounts.map((a) => [a.id, a]));
+
+  // Trail-level findings are reported once per trail, on the account that owns it when that account is in
+  // the snapshot (an organization trail seen from 1,000 accounts is one trail to fix).
+  const trailChecks = new Map<string, [CoverageCheckId, string][]>();
+  const reportedTrails = new Set<string>();
+  for (const account of audited) {
+    for (const trail of account.trails) {
+      if (!trailChecks.has(trail.arn)) trailChecks.set(trail.arn, trailProblems(trail, now, trailOptions));
+      for (const failure of trail.errors) {
+        errors.push({
+          scope: 'account',
+          id: account.id,
+          code:
+            failure.operation === 'GetEventSelectors'
+              ? 'trail-selectors-unavailable'
+              : 'trail-status-unavailable',
+          message: `${failure.operation} for ${trail.name}: ${failure.code}: ${failure.message}`,
+        });
+      }
+      if (reportedTrails.has(trail.arn)) continue;
+      const owner = byId.get(trail.ownerAccountId);
+      const reportOn =
+        owner && owner.status === 'audited' && owner.trails.some((t) => t.arn === trail.arn)
+          ? owner
+          : account;
+      if (reportOn !== account) continue;
+      reportedTrails.add(trail.arn);
+      for (const [checkId, summary] of trailChecks.get(trail.arn) ?? []) {
+        findings.push(finding(checkId, account, trail.homeRegion, trail.arn, summary));
+      }
+    }
+  }
+
+  const allRegions = new Set<string>();
+  for (const account of audited) {
+    const regions = auditedRegions(account, snapshot.regionFilter);
+    for (const region of regions) {
+      allRegions.add(region);
+      const applying = account.trails.filter((t) => t.isMultiRegion || t.homeRegion === region);
+      const recording = applying.filter(
+        (t) => t.status?.isLogging === true && recordsManagementWrites(t) === true,
+      );
+      const unreadable = applying.filter((t) => t.status === null || recordsManagementWrites(t) === null);
+      const checks = new Set<string>();
+      for (const trail of applying)
+        for (const [checkId] of trailChecks.get(trail.arn) ?? []) checks.add(checkId);
+      let status: CoverageStatus;
+      if (recording.length === 0 && unreadable.length > 0) {
+        // A trail we could not read may be the one covering the region: not audited, never "uncovered".
+        status = 'not-audited';
+      } else if (recording.length === 0) {
+        checks.add('trail-region-uncovered');
+        findings.push(
+          finding(
+            'trail-region-uncovered',
+            account,
+            region,
+            null,
+            applying.length === 0
+              ? `no trail applies to ${region}`
+              : `no logging trail records management write events in ${region} (${applying.length} trail${applying.length === 1 ? '' : 's'} apply)`,
+          ),
+        );
+        status = 'problem';
+      } else {
+        const full = recording.some(
+          (t) => t.logFileValidationEnabled && deliveryProblem(t, now, options.deliveryLagHours) === null,
+        );
+        status = full ? 'covered' : 'problem';
+      }
+      matrix.push({
+        accountId: account.id,
+        accountName: account.name,
+        region,
+        status,
+        checks: [...checks].sort(),
+      });
+    }
+  }
+
+  // An account that could not be audited has no known regions: its row spans the regions seen elsewhere.
+  const rowRegions = [...allRegions].sort();
+  for (const account of snapshot.accounts) {
+    if (account.status !== 'failed') continue;
+    errors.push({
+      scope: 'account',
+      id: account.id,
+      code: account.error?.code ?? 'account-failed',
+      message: account.error?.message ?? 'the account could not be audited',
+    });
+    for (const region of rowRegions) {
+      matrix.push({
+        accountId: account.id,
+        accountName: account.name,
+        region,
+        status: 'not-audited',
+        checks: [],
+      });
+    }
+  }
+
+  const auditedCells = matrix.filter((c) => byId.get(c.accountId)?.status === 'audited');
+  const fullyCovered = new Map<string, boolean>();
+  for (const cell of auditedCells) {
+    fullyCovered.set(cell.accountId, (fullyCovered.get(cell.accountId) ?? true) && cell.status === 'covered');
+  }
+  const accountsCovered = [...fullyCovered.values()].filter(Boolean).length;
+  const summary: CoverageSummary = {
+    accountsTotal: snapshot.accounts.length,
+    accountsCovered,
+    accountsNotAudited: snapshot.accounts.length - audited.length,
+    regionsTotal: auditedCells.length,
+    regionsCovered: auditedCells.filter((c) => c.status === 'covered').length,
+  };
+
+  const order = (f: CoverageFinding) => `${f.accountId}|${f.region ?? ''}|${f.checkId}|${f.trailArn ?? ''}`;
+  findings.sort((a, b) => (order(a) < order(b) ? -1 : order(a) > order(b) ? 1 : 0));
+  matrix.sort((a, b) =>
+    a.accountId === b.accountId ? (a.region < b.region ? -1 : 1) : a.accountId < b.accountId ? -1 : 1,
+  );
+  return { findings, summary, errors, matrix };
+}

@@ -1,0 +1,95 @@
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { runCoverageCommand } from '../../src/cli/coverage.js';
+import { main } from '../../src/cli/main.js';
+import { silentLogger } from '../../src/shared/log.js';
+import { fakeAccountId, generateOrg, startFakeAws } from '../../src/testing/fake-aws/index.js';
+import { fakeDeps } from '../integration/fake-aws/deps.js';
+
+let dir: string;
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'trailwatch-cli-coverage-'));
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('trailwatch coverage', () => {
+  it('evaluates the sample snapshot offline, prints the summary and problems, and writes both files', async () => {
+    const out = join(dir, 'sample');
+    const lines: string[] = [];
+    const code = await runCoverageCommand(
+      { orgSnapshot: 'samples/org-snapshot.json', out },
+      { log: silentLogger, print: (line) => lines.push(line) },
+    );
+    expect(code).toBe(0);
+    const text = lines.join('\n');
+    expect(text).toContain('4 of 5 accounts and 18 of 20 account-regions fully covered');
+    expect(text).toMatch(/alert\s+high\s+trail-region-uncovered\s+555555555555\s+acme-dev\s+ap-southeast-2/);
+    const coverage = JSON.parse(await readFile(join(out, 'coverage.json'), 'utf8')) as {
+      complete: boolean;
+      coverage: { checkId: string }[];
+      matrix: unknown[];
+    };
+    expect(coverage.complete).toBe(true);
+    expect(coverage.matrix).toHaveLength(20);
+    expect(coverage.coverage.map((f) => f.checkId)).toContain('trail-region-uncovered');
+    const snapshot = JSON.parse(await readFile(join(out, 'org-snapshot.json'), 'utf8')) as {
+      accounts: unknown[];
+    };
+    expect(snapshot.accounts).toHaveLength(5);
+  });
+
+  it('exits 3 for an invalid snapshot', async () => {
+    const bad = join(dir, 'bad.json');
+    await writeFile(bad, '{"kind":"something else"}');
+    const stderr = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    const code = await main([
+      'node',
+      'trailwatch',
+      'coverage',
+      '--org-snapshot',
+      bad,
+      '--out',
+      join(dir, 'bad'),
+    ]);
+    stderr.mockRestore();
+    expect(code).toBe(3);
+  });
+
+  it('exits 2 when an account cannot be audited, and escapes what AWS says before printing it', async () => {
+    const org = generateOrg(3);
+    org.accounts[2]!.name = 'evil\u001b[31m::error::pwned';
+    const fake = await startFakeAws(org, {
+      faults: [{ kind: 'access-denied', accountId: fakeAccountId(1), operation: 'AssumeRole' }],
+    });
+    org.accounts[2]!.trails = [
+      {
+        name: 'x\u001b]0;t',
+        homeRegion: 'us-east-1',
+        isMultiRegion: false,
+        s3BucketName: 'b',
+        logFileValidation: true,
+        isLogging: true,
+      },
+    ];
+    try {
+      const lines: string[] = [];
+      const code = await runCoverageCommand(
+        { out: join(dir, 'live') },
+        { log: silentLogger, deps: fakeDeps(fake), print: (line) => lines.push(line) },
+      );
+      expect(code).toBe(2);
+      const text = lines.join('\n');
+      expect(text).toContain('2 of 3 accounts');
+      expect(text).toMatch(new RegExp(`account\\s+${fakeAccountId(1)}\\s+assume-role-denied`));
+      expect(text).not.toContain('\u001b');
+      expect(text).not.toContain('::error::');
+      expect(text).toContain('evil\\u001b[31m');
+    } finally {
+      await fake.close();
+    }
+  });
+});
