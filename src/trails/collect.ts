@@ -350,7 +350,7 @@ export async function collectOrgSnapshot(
       } catch (error) {
         const code = error instanceof StageError ? error.code : classifyAwsError(error, 'call').code;
         const message = error instanceof StageError ? error.message : classifyAwsError(error, 'call').message;
-        accountLog.warn('account not audited', { code });
+        accountLog.warn('account not audited', { code, reason: message });
         return failed(account, code, message, counter.calls, Date.now() - started);
       } finally {
         clients.destroy();

@@ -101,6 +101,8 @@ describe('coverage against the fake AWS (50 accounts)', () => {
     expect(throttled?.trails.map((t) => t.name)).toEqual(['org-trail']);
     expect(throttled?.trails[0]?.status?.isLogging).toBe(true);
     expect(checksOf(ACCOUNTS.throttled)).toEqual([]);
+    // Six calls, plus two throttled ListTrails and one throttled GetTrailStatus that were retried.
+    expect(fake.stats.byAccount.get(ACCOUNTS.throttled)).toBe(9);
   });
 
   it('finds the right problems in each account with a story', () => {
