@@ -136,7 +136,11 @@ export async function scanLocal(options: LocalScanOptions): Promise<LocalScanRes
     errors,
   };
   const written = await writeFindingsJson(options.outDir, doc);
-  const files = [written.path, ...(options.coverage?.files ?? []), ...(await writeQueriesRun(options.outDir, detected.runs))];
+  const files = [
+    written.path,
+    ...(options.coverage?.files ?? []),
+    ...(await writeQueriesRun(options.outDir, detected.runs)),
+  ];
   const late: RunErrorEntry[] = [];
   if (options.report) {
     const report = await options.report({

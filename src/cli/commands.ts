@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { registerCoverage } from './coverage.js';
+import { registerDemo } from './demo.js';
 import { registerRules } from './rules.js';
 import { registerSamples } from './samples.js';
 import { registerScan } from './scan.js';
@@ -11,6 +12,7 @@ export type SetExit = (code: number) => void;
 export function registerCommands(program: Command, setExit: SetExit): void {
   registerScan(program, setExit);
   registerCoverage(program, setExit);
+  registerDemo(program, setExit);
   registerRules(program, setExit);
   registerSamples(program);
 }

@@ -19,6 +19,8 @@ export function registerSamples(program: Command): void {
         ...(opts.seed !== undefined ? { seed: opts.seed } : {}),
         ...(opts.events !== undefined ? { events: opts.events } : {}),
       });
-      process.stdout.write(`wrote ${result.events.toLocaleString('en-US')} events in ${result.files} files under ${opts.out}\n`);
+      process.stdout.write(
+        `wrote ${result.events.toLocaleString('en-US')} events in ${result.files} files under ${opts.out}\n`,
+      );
     });
 }

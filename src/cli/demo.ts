@@ -1,0 +1,51 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Command } from 'commander';
+import { loadConfig } from '../config/load.js';
+import { coverageForRun } from '../coverage-input.js';
+import { generateSampleOrg, DEFAULT_DATE } from '../samples/generate.js';
+import { scanLocal } from '../scan.js';
+import { createLogger } from '../shared/log.js';
+import { PROJECT_ROOT } from '../shared/version.js';
+import { dayWindow } from '../shared/window.js';
+import { auditCoverage } from '../trails/index.js';
+import type { SetExit } from './commands.js';
+import { exitCodeFor } from './exit-code.js';
+import { reportWriterFor } from './report.js';
+import { SAMPLE_LOGS_DIR } from './samples.js';
+import { formatRunSummary } from './summary.js';
+
+/** The demo organization's configuration and org snapshot, shipped in samples/. */
+export const DEMO_CONFIG = join(PROJECT_ROOT, 'samples', 'trailwatch.demo.yaml');
+export const DEMO_SNAPSHOT = join(PROJECT_ROOT, 'samples', 'org-snapshot.json');
+
+/** `trailwatch demo`: the whole pipeline on the bundled sample organization, offline. */
+export function registerDemo(program: Command, setExit: SetExit): void {
+  program
+    .command('demo')
+    .description('Run the whole pipeline on the bundled sample organization, offline')
+    .option('--out <dir>', 'output folder', 'out')
+    .action(async (opts: { out: string }) => {
+      const log = createLogger();
+      if (!existsSync(join(SAMPLE_LOGS_DIR, 'manifest.json'))) {
+        log.info('generating the sample organization (first run only)', { dir: SAMPLE_LOGS_DIR });
+        await generateSampleOrg(SAMPLE_LOGS_DIR);
+      }
+      const { config } = await loadConfig(DEMO_CONFIG);
+      const audit = await auditCoverage(config, log, { snapshotFile: DEMO_SNAPSHOT });
+      const coverage = await coverageForRun(audit, opts.out);
+      const { doc, files } = await scanLocal({
+        // manifest.json beside AWSLogs/ describes the story; it is not a log file.
+        logs: join(SAMPLE_LOGS_DIR, 'AWSLogs'),
+        window: dayWindow(DEFAULT_DATE),
+        config,
+        outDir: opts.out,
+        log,
+        coverage,
+        report: reportWriterFor(config, log),
+      });
+      process.stdout.write(`${formatRunSummary(doc, opts.out)}\n`);
+      process.stdout.write(`wrote:\n${files.map((f) => `  ${f}`).join('\n')}\n`);
+      setExit(exitCodeFor(doc, config));
+    });
+}
