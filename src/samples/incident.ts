@@ -190,10 +190,9 @@ export function incidentStory(rng: Rng, dayStart: number): IncidentStory {
   add({ actor: backdoor, time: at(3, 2, 5), accountId: dev, region: 'us-east-1', eventSource: 'config.amazonaws.com', eventName: 'StopConfigurationRecorder', readOnly: false, requestParameters: { configurationRecorderName: 'default' } }, ['config-change']);
   add({ actor: backdoor, time: at(3, 3, 1), accountId: dev, region: 'us-east-1', eventSource: 'config.amazonaws.com', eventName: 'DeleteDeliveryChannel', readOnly: false, requestParameters: { deliveryChannelName: 'default' } }, ['config-change']);
   const orgTrail = `arn:aws:cloudtrail:us-east-1:${management}:trail/acme-org-trail`;
-  // A member account cannot touch the organization trail: a failed attempt, not tampering.
+  // A member account cannot touch the organization trail: it fails, and is shown as an attempt (not a change).
   add(
     { actor: backdoor, time: at(3, 4, 12), accountId: dev, region: 'us-east-1', eventSource: 'cloudtrail.amazonaws.com', eventName: 'StopLogging', readOnly: false, requestParameters: { name: orgTrail }, ...accessDenied('cloudtrail.amazonaws.com', 'StopLogging', backdoor.identity, orgTrail) },
-    [],
     ['trail-tampering'],
   );
   const devTrail = `arn:aws:cloudtrail:us-east-1:${dev}:trail/dev-account-trail`;
@@ -445,14 +444,15 @@ export function incidentStory(rng: Rng, dayStart: number): IncidentStory {
   );
   const devSg = `sg-${stableRng(`sg:${dev}:scratch`).hex(17)}`;
   add(
+    // Denied, so shown by both security group rules as an attempt rather than a change.
     { actor: developer, time: at(15, 24, 3), accountId: dev, region: 'us-east-1', eventSource: 'ec2.amazonaws.com', eventName: 'AuthorizeSecurityGroupIngress', readOnly: false, requestParameters: securityGroupIngressParameters(devSg, ssh), ...accessDenied('ec2.amazonaws.com', 'AuthorizeSecurityGroupIngress', developer.identity) },
-    [],
     ['security-group-open-world', 'security-group-change'],
   );
   add(
+    // A denied CreateUser is a critical-change attempt; iam-change leaves CreateUser to iam-critical-change.
     { actor: developer, time: at(16, 2, 18), accountId: dev, region: 'us-east-1', eventSource: 'iam.amazonaws.com', eventName: 'CreateUser', readOnly: false, requestParameters: { userName: 'frank-test' }, ...accessDenied('iam.amazonaws.com', 'CreateUser', developer.identity) },
-    [],
-    ['iam-critical-change', 'iam-change'],
+    ['iam-critical-change'],
+    ['iam-change'],
   );
 
   return { records, incident, nearMisses };
