@@ -20,7 +20,8 @@ FROM cloudtrail_logs
 WHERE eventtime >= ?
   AND eventtime < ?
   AND useridentity.type = 'Root'
-  -- An AWS service acting for the root identity (e.g. scheduled tasks) sets invokedBy.
-  AND useridentity.invokedby IS NULL
+  -- An AWS service acting for the root identity sets invokedBy; the console's sign-in service is the
+  -- exception, since a person at the console is behind those calls.
+  AND coalesce(useridentity.invokedby, 'signin.amazonaws.com') = 'signin.amazonaws.com'
   -- Service events are recorded under root but were not performed by a person.
   AND eventtype <> 'AwsServiceEvent'

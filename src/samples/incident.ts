@@ -421,9 +421,10 @@ export function incidentStory(rng: Rng, dayStart: number): IncidentStory {
   // organization with an SCP in answer to the night.
   const lead = iamUserActor(management, 'maria.garcia', { ip: IPS.office[0], userAgent: USER_AGENTS.browser, console: true });
   add(
+    // Every failed sign-in is a (medium) console-login-failure finding; only the threshold raises it to high.
     { actor: lead, identity: { ...lead.identity, accessKeyId: '', sessionContext: undefined }, time: at(14, 29, 1), accountId: management, region: 'us-east-1', eventSource: 'signin.amazonaws.com', eventName: 'ConsoleLogin', requestParameters: null, ...consoleLoginParts({ accountId: management, success: false, mfaUsed: false }) },
-    [],
-    ['console-login', 'console-login-failure'],
+    ['console-login-failure'],
+    ['console-login'],
   );
   add(
     { actor: lead, identity: { ...lead.identity, accessKeyId: '', sessionContext: undefined }, time: at(14, 29, 30), accountId: management, region: 'us-east-1', eventSource: 'signin.amazonaws.com', eventName: 'ConsoleLogin', requestParameters: null, ...consoleLoginParts({ accountId: management, success: true, mfaUsed: true }) },

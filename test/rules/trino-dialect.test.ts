@@ -31,7 +31,8 @@ describe('queries are Athena (Trino) SQL', () => {
   });
 
   it.each(files)('%s calls only portable Trino functions', async (file) => {
-    const masked = maskSql(await readFile(join(dir, file), 'utf8'));
+    // "AS alias (columns)" names a derived table's columns; it is not a call.
+    const masked = maskSql(await readFile(join(dir, file), 'utf8')).replace(/\bAS\s+[A-Za-z_][A-Za-z0-9_]*\s*\(/gi, 'AS x ');
     const called = [...masked.matchAll(/\b([A-Za-z_][A-Za-z0-9_]*)\s*\(/g)].map((m) => m[1]!.toLowerCase());
     const unknown = [...new Set(called.filter((n) => !SYNTAX.has(n) && !PORTABLE_FUNCTIONS.has(n)))];
     expect(unknown).toEqual([]);

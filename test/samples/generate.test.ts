@@ -205,8 +205,9 @@ describe('generateSampleOrg incident', () => {
   it('has a burst of at least six failed sign-ins from one address, and 15+ denials by one principal', () => {
     const byId = new Map(records.map((r) => [r.record.eventID, r.record]));
     const failures = (result.incident['console-login-failure'] ?? []).map((id) => byId.get(id));
-    expect(new Set(failures.map((r) => r?.sourceIPAddress)).size).toBe(1);
-    expect(failures.length).toBeGreaterThanOrEqual(6);
+    const perIp = new Map<string, number>();
+    for (const r of failures) perIp.set(r?.sourceIPAddress ?? '', (perIp.get(r?.sourceIPAddress ?? '') ?? 0) + 1);
+    expect(Math.max(...perIp.values())).toBeGreaterThanOrEqual(6);
     expect(failures.every((r) => r?.responseElements?.ConsoleLogin === 'Failure')).toBe(true);
     const denials = (result.incident['unauthorized-api-calls'] ?? []).map((id) => byId.get(id));
     expect(new Set(denials.map((r) => r?.userIdentity.arn)).size).toBe(1);

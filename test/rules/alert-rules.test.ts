@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { loadRules } from '../src/rules/load.js';
-import { runTestCase } from '../src/rules/test-cases.js';
-import type { RuleDefinition } from '../src/rules/types.js';
+import { loadRules } from '../../src/rules/load.js';
+import { runTestCase } from '../../src/rules/test-cases.js';
+import type { RuleDefinition } from '../../src/rules/types.js';
 
 // What the catalogue's match/no-match cases cannot show: the risk a row escalates to, the summary, and how
 // aggregate rules group events.
