@@ -1,4 +1,6 @@
-import type { FindingsFile } from '../model.js';
+import type { FindingsFile, Risk } from '../model.js';
+
+const RISK_RANK: Record<Risk, number> = { high: 0, medium: 1, low: 2 };
 import { safeForTerminal } from '../shared/escape.js';
 
 /** A short, escaped terminal summary of a run: counts by tier and rule, coverage, and what was not audited. */
@@ -16,6 +18,8 @@ export function formatRunSummary(doc: FindingsFile, outDir: string): string {
   for (const f of active) {
     const entry = byRule.get(f.ruleId) ?? { tier: f.tier, risk: f.risk, count: 0 };
     entry.count += 1;
+    // Show the rule's highest risk among its findings.
+    if (RISK_RANK[f.risk] < RISK_RANK[entry.risk as Risk]) entry.risk = f.risk;
     byRule.set(f.ruleId, entry);
   }
   for (const [rule, e] of byRule)
