@@ -28,33 +28,38 @@ const MAX_OBJECT_BYTES = 256 * 1024 * 1024;
 
 // Partition columns as the Athena table's partition projection derives them from the S3 key, for both the
 // account trail layout (AWSLogs/<account>/CloudTrail/...) and the organization trail layout
-// (AWSLogs/<org-id>/<account>/CloudTrail/...).
+// (AWSLogs/<org-id>/<account>/CloudTrail/...). Computed once per file, before its records are unnested.
 const PARTITIONS = [
-  `NULLIF(regexp_extract("$path", 'AWSLogs/(?:o-[a-z0-9]+/)?([0-9]{12})/CloudTrail/', 1), '') AS account`,
-  `NULLIF(regexp_extract("$path", '/CloudTrail/([a-z0-9-]+)/[0-9]{4}/', 1), '') AS region`,
-  `NULLIF(regexp_extract("$path", '/CloudTrail/[a-z0-9-]+/([0-9]{4}/[0-9]{2}/[0-9]{2})/', 1), '') AS day`,
+  `NULLIF(regexp_extract(filename, 'AWSLogs/(?:o-[a-z0-9]+/)?([0-9]{12})/CloudTrail/', 1), '') AS account`,
+  `NULLIF(regexp_extract(filename, '/CloudTrail/([a-z0-9-]+)/[0-9]{4}/', 1), '') AS region`,
+  `NULLIF(regexp_extract(filename, '/CloudTrail/[a-z0-9-]+/([0-9]{4}/[0-9]{2}/[0-9]{2})/', 1), '') AS day`,
 ];
 
 function stagingInsert(): string {
-  // `r IS NULL` keeps one empty row for a file without a Records list, so such files can be named.
   return `INSERT INTO cloudtrail_logs
 SELECT ${athenaProjection('r').join(',\n       ')},
-       ${PARTITIONS.join(',\n       ')},
-       "$path"
+       account, region, day, "$path"
 FROM (
-  SELECT filename AS "$path", unnest(coalesce(Records, [NULL])) AS r
+  SELECT filename AS "$path", ${PARTITIONS.join(', ')}, unnest(Records) AS r
   FROM read_json($files, columns = {'Records': '${recordsColumnType()}'},
                  format = 'auto', filename = true, maximum_object_size = ${MAX_OBJECT_BYTES})
 )
-WHERE r IS NULL
-   OR (($since IS NULL OR r.eventTime >= $since) AND ($until IS NULL OR r.eventTime < $until))`;
+WHERE ($since IS NULL OR r.eventTime >= $since)
+  AND ($until IS NULL OR r.eventTime < $until)`;
 }
+
+// Whether a file that gave no records holds a Records list at all (an empty list is a valid CloudTrail file).
+const HAS_RECORDS = `SELECT count(*) FILTER (WHERE Records IS NULL) AS missing
+FROM read_json($files, columns = {'Records': 'JSON'}, format = 'auto', maximum_object_size = ${MAX_OBJECT_BYTES})`;
 
 /** Opens the embedded DuckDB engine over a folder of CloudTrail files. */
 export async function openDuckDbEngine(options: DuckDbEngineOptions): Promise<QueryEngine> {
   const instance = await DuckDBInstance.create(':memory:');
   const connection = await instance.connect();
   await connection.run(`SET TimeZone = 'UTC'`);
+  // Query progress feeds the progress line while the logs are read (no bar is printed by DuckDB itself).
+  await connection.run('SET enable_progress_bar = true');
+  await connection.run('SET enable_progress_bar_print = false');
   // Row order of the staged table does not matter; not preserving it lets DuckDB stream with less memory.
   await connection.run('SET preserve_insertion_order = false');
   if (options.threads) await connection.run(`SET threads = ${Math.floor(options.threads)}`);
@@ -68,16 +73,32 @@ export async function openDuckDbEngine(options: DuckDbEngineOptions): Promise<Qu
   async function createEmptyTable(): Promise<void> {
     // The staged relation has exactly the projection's columns: create it from a read of zero files' shape.
     await connection.run(`CREATE OR REPLACE TABLE cloudtrail_logs AS
-SELECT ${athenaProjection('r').join(', ')}, ${PARTITIONS.join(', ')}, "$path"
-FROM (SELECT CAST(NULL AS VARCHAR) AS "$path", unnest(CAST([] AS ${recordsColumnType()})) AS r)`);
+SELECT ${athenaProjection('r').join(', ')}, account, region, day, "$path"
+FROM (SELECT CAST(NULL AS VARCHAR) AS "$path", CAST(NULL AS VARCHAR) AS account, CAST(NULL AS VARCHAR) AS region,
+             CAST(NULL AS VARCHAR) AS day, unnest(CAST([] AS ${recordsColumnType()})) AS r)`);
   }
 
-  async function insertFiles(files: LogFile[], window: TimeWindow): Promise<void> {
+  async function insertFiles(
+    files: LogFile[],
+    window: TimeWindow,
+    onProgress?: (percent: number) => void,
+  ): Promise<void> {
     const statement = await connection.prepare(stagingInsert());
     statement.bindValue(statement.parameterIndex('files'), listValue(files.map((f) => f.path)));
     bindNullableVarchar(statement, 'since', window.since);
     bindNullableVarchar(statement, 'until', window.until);
-    await statement.run();
+    if (!onProgress) {
+      await statement.run();
+      return;
+    }
+    // One statement over every file lets DuckDB spread the files over its threads (separate statements per
+    // batch measured 4x slower); DuckDB's own query progress drives the progress line meanwhile.
+    const timer = setInterval(() => onProgress(connection.progress.percentage), 500);
+    try {
+      await statement.run();
+    } finally {
+      clearInterval(timer);
+    }
   }
 
   /** Inserts a batch; when it fails, halves it until the bad files are isolated and named. */
@@ -112,34 +133,46 @@ FROM (SELECT CAST(NULL AS VARCHAR) AS "$path", unnest(CAST([] AS ${recordsColumn
     const files = await listLogFiles(options.logs);
     const errors: RunErrorEntry[] = [];
     await createEmptyTable();
-    const batchSize = Math.max(16, Math.ceil(files.length / 20));
     const progress =
       options.progress === false
         ? null
-        : startProgress('reading CloudTrail files', files.length, options.log);
+        : startProgress(`reading ${files.length} CloudTrail files`, 100, options.log);
+    let shown = 0;
+    const onProgress = (percent: number) => {
+      const whole = Math.min(100, Math.floor(percent));
+      if (whole > shown) {
+        progress?.tick(whole - shown);
+        shown = whole;
+      }
+    };
     let filesFailed = 0;
-    for (let i = 0; i < files.length; i += batchSize) {
-      const batch = files.slice(i, i + batchSize);
-      filesFailed += await insertIsolatingFailures(batch, window, errors);
-      progress?.tick(batch.length);
+    try {
+      if (files.length > 0) await insertFiles(files, window, progress ? onProgress : undefined);
+    } catch {
+      // Some file is unreadable: find which by halving the list, so every good file is still staged.
+      options.log.warn('a log file could not be read; isolating it', { files: files.length });
+      await createEmptyTable();
+      filesFailed += await insertIsolatingFailures(files, window, errors);
     }
-    // A file without a Records list (not a CloudTrail log) left one empty row: name it, then drop the row.
-    const empty = await connection.runAndReadAll(
-      `SELECT DISTINCT "$path" AS path FROM cloudtrail_logs
-       WHERE eventid IS NULL AND eventtime IS NULL AND eventname IS NULL AND eventsource IS NULL`,
-    );
-    for (const row of empty.getRowObjectsJson()) {
-      errors.push({
-        scope: 'file',
-        id: String(row.path),
-        code: 'file-not-cloudtrail',
-        message: 'no "Records" list of CloudTrail events in this file',
-      });
-      filesFailed += 1;
+    onProgress(100);
+    // A file that gave no records is either an empty CloudTrail file or not CloudTrail at all: ask only those.
+    const seen = await connection.runAndReadAll('SELECT DISTINCT "$path" AS path FROM cloudtrail_logs');
+    const withRecords = new Set(seen.getRowObjectsJson().map((r) => String(r.path)));
+    const failed = new Set(errors.map((e) => e.id));
+    for (const file of files.filter((f) => !withRecords.has(f.path) && !failed.has(f.path))) {
+      const check = await connection.prepare(HAS_RECORDS);
+      check.bindValue(check.parameterIndex('files'), listValue([file.path]));
+      const missing = Number((await check.runAndReadAll()).getRowObjectsJson()[0]?.missing ?? 0);
+      if (missing > 0) {
+        errors.push({
+          scope: 'file',
+          id: file.path,
+          code: 'file-not-cloudtrail',
+          message: 'no "Records" list of CloudTrail events in this file',
+        });
+        filesFailed += 1;
+      }
     }
-    await connection.run(
-      `DELETE FROM cloudtrail_logs WHERE eventid IS NULL AND eventtime IS NULL AND eventname IS NULL AND eventsource IS NULL`,
-    );
     // Records missing the fields every rule keys on are kept (and evaluated), but said.
     const incomplete = await connection.runAndReadAll(
       `SELECT "$path" AS path, count(*) AS n FROM cloudtrail_logs

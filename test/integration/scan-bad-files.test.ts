@@ -47,6 +47,9 @@ beforeAll(async () => {
   const full = gzipSync(JSON.stringify({ Records: [fillRecord({}, 999)] }));
   await writeFile(join(broken, 'truncated.json.gz'), full.subarray(0, Math.floor(full.length / 2)));
   await writeFile(join(logs, 'notes.json'), 'this is not JSON at all');
+  await writeFile(join(logs, 'config.json'), JSON.stringify({ trail: 'not a log file' }));
+  // A CloudTrail file with no events is valid, not an error.
+  await writeFile(join(logs, 'empty.json'), JSON.stringify({ Records: [] }));
   // Digest files sit beside the logs and are not events: they are skipped, not errors.
   const digest = join(logs, 'AWSLogs', '111122223333', 'CloudTrail-Digest', 'us-east-1', '2026', '11', '20');
   await mkdir(digest, { recursive: true });
@@ -67,13 +70,14 @@ describe('scan over a folder with a corrupt .gz and a non-JSON file', () => {
     expect(code).toBe(2);
     const doc = JSON.parse(await readFile(join(out, 'findings.json'), 'utf8')) as FindingsFile;
     expect(doc.run.eventsRead).toBe(GOOD_EVENTS);
-    expect(doc.run.filesRead).toBe(3);
+    expect(doc.run.filesRead).toBe(4);
     expect(doc.run.complete).toBe(false);
     const bad = doc.errors
       .filter((e) => e.scope === 'file')
       .map((e) => [e.id.slice(logs.length + 1), e.code]);
     expect(bad.sort()).toEqual([
       ['AWSLogs/111122223333/CloudTrail/us-east-1/2026/11/20/truncated.json.gz', 'file-unreadable'],
+      ['config.json', 'file-not-cloudtrail'],
       ['notes.json', 'file-unreadable'],
     ]);
     const roots = doc.findings.filter((f) => f.ruleId === 'root-usage');
