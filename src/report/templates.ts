@@ -61,14 +61,14 @@ export function templateEnvironment(kind: Kind): typeof Handlebars {
 }
 
 /**
- * A compiled template from templates/. `text: true` compiles without HTML escaping, for the plain-text part
+ * A compiled template from templates/ (or from `source`, cached under `name`). `text: true` compiles without HTML escaping, for the plain-text part
  * (whose values are already free of control characters; there is no markup to break out of).
  */
-export function loadTemplate(name: string, options: { text?: boolean } = {}): Compiled {
+export function loadTemplate(name: string, options: { text?: boolean; source?: string } = {}): Compiled {
   const key = `${name}:${options.text ? 'text' : 'html'}`;
   const cached = cache.get(key);
   if (cached) return cached;
-  const source = readFileSync(join(TEMPLATES_DIR, name), 'utf8');
+  const source = options.source ?? readFileSync(join(TEMPLATES_DIR, name), 'utf8');
   const kind: Kind = options.text ? 'text' : 'html';
   const compiled = templateEnvironment(kind).compile(source, {
     noEscape: Boolean(options.text),
