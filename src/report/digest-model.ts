@@ -153,6 +153,8 @@ export interface DigestMatrix {
 /** The digest: everything every renderer shows, already ordered, counted, cleaned and clipped. */
 export interface DigestModel {
   subject: string;
+  /** "3 alerts, 12 to review, 1 trail problem" (or "All clear"). */
+  tally: string;
   headline: string;
   complete: boolean;
   clean: boolean;
@@ -507,12 +509,7 @@ function buildFacts(facts: RunFacts): DigestModel['facts'] {
   };
 }
 
-function buildSubject(
-  organization: string,
-  date: string,
-  counts: DigestModel['counts'],
-  complete: boolean,
-): string {
+function buildTally(counts: DigestModel['counts']): string {
   const parts: string[] = [];
   if (counts.alerts === 0 && counts.review === 0 && counts.coverageProblems === 0) parts.push('All clear');
   else {
@@ -521,9 +518,7 @@ function buildSubject(
     if (counts.coverageProblems > 0)
       parts.push(plural(counts.coverageProblems, 'trail problem', 'trail problems'));
   }
-  const head = `${parts.join(', ')}${complete ? '' : ' (audit incomplete)'}`;
-  // A subject is one header line: no newlines or invisible characters from the organization name.
-  return `${head} — ${display(organization, 80)} — ${date}`;
+  return parts.join(', ');
 }
 
 /** Builds the digest model from the run's findings, coverage, errors and facts. Pure. */
@@ -588,6 +583,7 @@ export function buildDigestModel(input: ReportInput): DigestModel {
   const clean = complete && counts.alerts === 0 && counts.review === 0 && counts.coverageProblems === 0;
   const date = auditedDay(input.facts, input.generatedAt);
   const organization = display(input.facts.organization, 120);
+  const tally = buildTally(counts);
 
   const headline = complete
     ? `Audit complete: ${counts.rulesEvaluated} rules over every account and region in scope.`
@@ -606,7 +602,9 @@ export function buildDigestModel(input: ReportInput): DigestModel {
   }
 
   return {
-    subject: buildSubject(input.facts.organization, date, counts, complete),
+    // A subject is one header line: display() leaves no newline or invisible character from the name.
+    subject: `${tally}${complete ? '' : ' (audit incomplete)'} — ${display(input.facts.organization, 80)} — ${date}`,
+    tally,
     headline,
     complete,
     clean,

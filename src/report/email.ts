@@ -20,6 +20,8 @@ interface Level {
   events: number;
   groups: number;
   list: number;
+  /** At a glance as bare `rule-id — count` lines, for days with hundreds of rules firing. */
+  compact?: boolean;
 }
 
 // From generous to terse; the last level shows no events at all and still names every fired rule.
@@ -30,6 +32,7 @@ const LEVELS: Level[] = [
   { events: 1, groups: 10, list: 10 },
   { events: 0, groups: 5, list: 5 },
   { events: 0, groups: 0, list: 3 },
+  { events: 0, groups: 0, list: 3, compact: true },
 ];
 
 interface ViewGroup extends DigestGroup {
@@ -55,6 +58,7 @@ function emailView(model: DigestModel, level: Level) {
   const hiddenGroups =
     model.alertGroups.length + model.reviewGroups.length - alertGroups.length - reviewGroups.length;
   return {
+    compact: Boolean(level.compact),
     alertGroups,
     reviewGroups,
     hiddenGroups,
