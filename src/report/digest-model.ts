@@ -214,8 +214,8 @@ export interface DigestModel {
 
 /** Longest value kept for one field; findings.json keeps the whole value. */
 export const FIELD_LIMIT = 300;
-/** Longest summary kept; a 10 MB request parameter must not become a 3,000-page PDF. */
-export const SUMMARY_LIMIT = 2000;
+/** Longest summary kept: a 10 MB request parameter must not become a table row taller than a page. */
+export const SUMMARY_LIMIT = 500;
 
 const RISK_ORDER: Record<Risk, number> = { high: 0, medium: 1, low: 2 };
 const TIER_ORDER: Record<Tier, number> = { alert: 0, review: 1 };

@@ -107,7 +107,7 @@ describe('evidence PDF', () => {
     expect(pages).toBeGreaterThan(5);
     for (let page = 1; page <= pages; page += 1) expect(text).toContain(`page ${page} of ${pages}`);
     expect(text.match(/Acme Corp — CloudTrail audit evidence\s+2026-11-21/g)?.length).toBe(pages);
-    expect(text).toMatch(/1\. Summary\s+3\n/);
+    expect(text).toMatch(/1\. Summary\s+2\n/);
     expect(text).toMatch(/7\. Errors and incompleteness\s+\d+\n/);
     expect(hits).toEqual([]);
   });

@@ -160,8 +160,8 @@ describe('buildDigestModel', () => {
     const event = model.alertGroups[0]?.events[0];
 
     expect(event?.principal).toBe('a\\u202eb');
-    expect(event?.summary.length).toBeLessThan(2100);
-    expect(event?.summary).toContain('98,000 more characters in findings.json');
+    expect(event?.summary.length).toBeLessThan(600);
+    expect(event?.summary).toContain('99,500 more characters in findings.json');
   });
 });
 
