@@ -1,6 +1,7 @@
 // Benchmark of the report: 10,000 synthetic findings across 20 rules and a 200-account coverage matrix.
 // Measures the email render (time, size) and the PDF print (time, pages, peak RSS of Node plus Chromium).
 import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import type { Finding, RuleRun } from '../model.js';
 import type { CoverageMatrixCell, DigestRule, ReportInput } from '../report/digest-model.js';
@@ -151,12 +152,14 @@ export function syntheticReportInput(count = 10_000, ruleCount = 20, accountCoun
   };
 }
 
-// Peak resident memory of this process and its children (Chromium), sampled while printing.
-function sampleRss(): number {
-  let total = process.memoryUsage().rss;
+// Memory of this process and its children (Chromium's browser, renderer, GPU and utility processes), sampled
+// while printing. RSS counts pages shared between Chromium's processes once per process, so the sum
+// overstates; PSS (Linux, /proc/<pid>/smaps_rollup) shares them out and is the honest total.
+function sampleMemory(): { rss: number; pss: number } {
+  const own = process.memoryUsage().rss;
+  const memory = { rss: own, pss: own };
   try {
-    const children = execFileSync('ps', ['-e', '-o', 'pid=,ppid=,rss='], { encoding: 'utf8' });
-    const rows = children
+    const rows = execFileSync('ps', ['-e', '-o', 'pid=,ppid=,rss='], { encoding: 'utf8' })
       .trim()
       .split('\n')
       .map((line) => line.trim().split(/\s+/).map(Number));
@@ -165,12 +168,25 @@ function sampleRss(): number {
       for (const [pid, ppid] of rows)
         if (pid !== undefined && ppid !== undefined && tree.has(ppid)) tree.add(pid);
     }
-    for (const [pid, , rss] of rows)
-      if (pid !== undefined && pid !== process.pid && tree.has(pid)) total += (rss ?? 0) * 1024;
+    for (const [pid, , rss] of rows) {
+      if (pid === undefined || pid === process.pid || !tree.has(pid)) continue;
+      memory.rss += (rss ?? 0) * 1024;
+      memory.pss += pssOf(pid) ?? (rss ?? 0) * 1024;
+    }
   } catch {
-    // ps missing: Node's own RSS only.
+    // ps missing: Node's own memory only.
   }
-  return total;
+  return memory;
+}
+
+function pssOf(pid: number): number | null {
+  try {
+    const rollup = readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8');
+    const kb = /^Pss:\s+(\d+)/m.exec(rollup)?.[1];
+    return kb ? Number(kb) * 1024 : null;
+  } catch {
+    return null;
+  }
 }
 
 /** Runs the report benchmark and returns its figures. */
@@ -199,9 +215,11 @@ export async function benchReport(): Promise<Record<string, number | string>> {
   started = performance.now();
   const html = renderEvidenceHtml(model);
   result.evidenceHtmlMB = Number((Buffer.byteLength(html, 'utf8') / 1024 / 1024).toFixed(1));
-  let peak = sampleRss();
+  const peak = sampleMemory();
   const timer = setInterval(() => {
-    peak = Math.max(peak, sampleRss());
+    const now = sampleMemory();
+    peak.rss = Math.max(peak.rss, now.rss);
+    peak.pss = Math.max(peak.pss, now.pss);
   }, 250);
   try {
     const pdf = await printPdf(html, {
@@ -226,7 +244,8 @@ export async function benchReport(): Promise<Record<string, number | string>> {
   } finally {
     clearInterval(timer);
   }
-  result.peakRssMB = Math.round(peak / 1024 / 1024);
+  result.peakPssMB = Math.round(peak.pss / 1024 / 1024);
+  result.peakRssSumMB = Math.round(peak.rss / 1024 / 1024);
   return result;
 }
 

@@ -76,6 +76,21 @@ describe('renderDigestEmail', () => {
     expect(Buffer.byteLength(email.html)).toBeLessThan(EMAIL_HTML_BUDGET);
   });
 
+  it('keeps a hostile organization name inert in the title, preview and header', async () => {
+    const base = sampleReportInput();
+    const organization = '</title><script>alert(1)</script><mj-raw>x</mj-raw>';
+    const email = await renderDigestEmail(
+      buildDigestModel(sampleReportInput({ facts: { ...base.facts, organization } })),
+    );
+
+    expect(email.html).not.toMatch(/<script|<mj-raw/i);
+    expect(email.html.match(/<\/title>/g)).toHaveLength(1);
+    expect(email.html).toContain(
+      '&lt;/title&gt;&lt;script&gt;alert(1)&lt;/script&gt;&lt;mj-raw&gt;x&lt;/mj-raw&gt;',
+    );
+    expect(email.subject).toContain(organization);
+  });
+
   it('stays under 100 KB with 10,000 findings and still names every rule that fired with its count', async () => {
     const model = buildDigestModel(syntheticReportInput(10_000, 20, 200));
     const email = await renderDigestEmail(model);
