@@ -37,7 +37,9 @@ export function renderJobSummary(model: DigestModel): string {
   }
   lines.push(
     '',
-    `**Trail coverage:** ${model.coverage.problems.length} problems; ${e(model.coverage.okLine)}.`,
+    model.coverage.audited
+      ? `**Trail coverage:** ${model.coverage.problems.length} problems; ${e(model.coverage.okLine)}.`
+      : '**Trail coverage:** not audited in this run (log files only).',
   );
   for (const problem of model.coverage.problems.slice(0, 20)) {
     lines.push(

@@ -182,6 +182,8 @@ export interface DigestModel {
   /** Every rule with (unsuppressed) findings, alerts first: the email always lists all of them. */
   firedRules: FiredRule[];
   coverage: {
+    /** False when the run had no trail coverage audit (scanning a folder of logs). */
+    audited: boolean;
     problems: DigestCoverageProblem[];
     summary: CoverageSummary | null;
     okLine: string;
@@ -565,11 +567,12 @@ export function buildDigestModel(input: ReportInput): DigestModel {
     (sum, row) => sum + row.cells.filter((c) => c.status === 'covered').length,
     0,
   );
+  const coverageAudited = summary !== null || matrix.rows.length > 0 || input.coverage.length > 0;
   const okLine = summary
     ? `${summary.accountsCovered} of ${summary.accountsTotal} accounts and ${summary.regionsCovered} of ${summary.regionsTotal} account-regions fully covered`
     : matrix.rows.length > 0
       ? `${coverageOk} of ${matrix.rows.length * matrix.regions.length} account-regions fully covered`
-      : 'no trail coverage audit in this run';
+      : 'trail coverage was not audited in this run';
 
   const counts: DigestModel['counts'] = {
     alerts: alertGroups.reduce((sum, g) => sum + g.count, 0),
@@ -588,9 +591,11 @@ export function buildDigestModel(input: ReportInput): DigestModel {
   const headline = complete
     ? `Audit complete: ${counts.rulesEvaluated} rules over every account and region in scope.`
     : `Audit INCOMPLETE: ${plural(counts.notAudited, 'item', 'items')} could not be evaluated — see "Not audited". Absence of findings there proves nothing.`;
-  const cleanLine = clean
-    ? `All clear: no alerts, nothing to review, and every trail in place (${okLine}).`
-    : '';
+  const cleanLine = !clean
+    ? ''
+    : coverageAudited
+      ? `All clear: no alerts, nothing to review, and every trail in place (${okLine}).`
+      : 'All clear: no alerts and nothing to review. Trail coverage was not audited in this run.';
 
   const auditedIds = new Set<string>();
   for (const row of matrix.rows) auditedIds.add(row.accountId);
@@ -626,7 +631,7 @@ export function buildDigestModel(input: ReportInput): DigestModel {
       risk: g.risk,
       count: g.count,
     })),
-    coverage: { problems: coverageProblems, summary, okLine },
+    coverage: { audited: coverageAudited, problems: coverageProblems, summary, okLine },
     matrix,
     notAudited,
     reportProblems,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { buildDigestModel, display, formatBytes, safeUrl } from '../../src/report/digest-model.js';
-import { makeFinding, sampleReportInput } from '../fixtures/sample-org.js';
+import { cleanReportInput, makeFinding, sampleReportInput } from '../fixtures/sample-org.js';
 
 describe('buildDigestModel', () => {
   it('puts alerts before review items, high risk first, and counts each tier', () => {
@@ -70,11 +70,11 @@ describe('buildDigestModel', () => {
   });
 
   it('says a clean day in one line', () => {
-    const model = buildDigestModel(sampleReportInput({ findings: [], coverage: [] }));
+    const model = buildDigestModel(cleanReportInput());
 
     expect(model.clean).toBe(true);
     expect(model.cleanLine).toBe(
-      'All clear: no alerts, nothing to review, and every trail in place (4 of 5 accounts and 19 of 20 account-regions fully covered).',
+      'All clear: no alerts, nothing to review, and every trail in place (5 of 5 accounts and 20 of 20 account-regions fully covered).',
     );
     expect(model.subject).toBe('All clear — Acme Corp — 2026-11-21');
   });

@@ -3,7 +3,7 @@ import { syntheticReportInput } from '../../src/bench/report.js';
 import { buildDigestModel } from '../../src/report/digest-model.js';
 import { EMAIL_HTML_BUDGET, renderDigestEmail } from '../../src/report/email.js';
 import { hostileReportInput } from '../fixtures/hostile.js';
-import { sampleReportInput } from '../fixtures/sample-org.js';
+import { cleanReportInput, sampleReportInput } from '../fixtures/sample-org.js';
 
 function hrefs(html: string): string[] {
   return [...html.matchAll(/\shref\s*=\s*"([^"]*)"/gi)].map((m) => m[1] ?? '');
@@ -56,6 +56,27 @@ describe('renderDigestEmail', () => {
     expect(email.html).toContain('All clear: no alerts, nothing to review, and every trail in place');
     expect(email.html).not.toContain('Alerts — act now');
     expect(email.text).toContain('All clear: no alerts');
+  });
+
+  it('does not claim trails are fine when the run only scanned log files', async () => {
+    const email = await renderDigestEmail(
+      buildDigestModel(
+        sampleReportInput({
+          findings: [],
+          coverage: [],
+          coverageSummary: undefined,
+          coverageMatrix: undefined,
+          accounts: undefined,
+        }),
+      ),
+    );
+
+    expect(email.html).toContain(
+      'All clear: no alerts and nothing to review. Trail coverage was not audited in this run.',
+    );
+    expect(email.html).toContain('Not audited in this run: only log files were scanned.');
+    expect(email.html).not.toContain('No problems.');
+    expect(email.text).toContain('Not audited in this run: only log files were scanned.');
   });
 
   it('shows hostile log values as inert text: no tags, MJML, links or template output from data', async () => {
