@@ -54,6 +54,12 @@ export function renderJobSummary(model: DigestModel): string {
       lines.push(`- ${e(item.label)} — ${e(item.code)}: ${e(item.reason)}`);
     if (model.notAudited.length > 20) lines.push(`- … ${model.notAudited.length - 20} more in the evidence`);
   }
+  if (model.warnings.length > 0) {
+    lines.push('', `**Warnings (${model.warnings.length}):**`);
+    for (const item of model.warnings.slice(0, 20))
+      lines.push(`- ${e(item.label)} — ${e(item.code)}: ${e(item.reason)}`);
+    if (model.warnings.length > 20) lines.push(`- … ${model.warnings.length - 20} more in the evidence`);
+  }
   for (const problem of model.reportProblems)
     lines.push('', `**Report:** ${e(problem.code)}: ${e(problem.reason)}`);
   lines.push(

@@ -192,6 +192,8 @@ export interface DigestModel {
   notAudited: NotAuditedItem[];
   /** Problems producing this report itself (no browser for the PDF…): shown, but not an audit gap. */
   reportProblems: NotAuditedItem[];
+  /** Said, but not gaps in the audit (e.g. records evaluated with fields missing). */
+  warnings: NotAuditedItem[];
   suppressed: { count: number; ruleIds: string[]; coverage: DigestCoverageProblem[] };
   /** Suppressed findings grouped by rule, for the evidence. */
   suppressedGroups: DigestGroup[];
@@ -430,6 +432,27 @@ function errorLabel(entry: RunErrorEntry, nameOf: (id: string | null) => string)
   return `${entry.scope} ${entry.id}`;
 }
 
+/**
+ * A warning is said but does not make the audit incomplete (main's RunErrorEntry has `severity?: 'warning'`;
+ * read structurally so the model works with and without that field).
+ */
+export function isWarning(entry: RunErrorEntry): boolean {
+  return 'severity' in entry && (entry as { severity?: unknown }).severity === 'warning';
+}
+
+function toItem(entry: RunErrorEntry, nameOf: (id: string | null) => string): NotAuditedItem {
+  return {
+    scope: entry.scope,
+    id: display(entry.id, 120),
+    label: display(
+      AUDIT_SCOPES.has(entry.scope) ? errorLabel(entry, nameOf) : `${entry.scope} ${entry.id}`,
+      200,
+    ),
+    code: display(entry.code, 80),
+    reason: display(entry.message, 500),
+  };
+}
+
 function buildNotAudited(input: ReportInput, nameOf: (id: string | null) => string): NotAuditedItem[] {
   const items = new Map<string, NotAuditedItem>();
   const add = (item: NotAuditedItem) => {
@@ -437,7 +460,7 @@ function buildNotAudited(input: ReportInput, nameOf: (id: string | null) => stri
     if (!items.has(key)) items.set(key, item);
   };
   for (const entry of input.errors) {
-    if (!AUDIT_SCOPES.has(entry.scope)) continue;
+    if (!AUDIT_SCOPES.has(entry.scope) || isWarning(entry)) continue;
     add({
       scope: entry.scope,
       id: display(entry.id, 120),
@@ -552,14 +575,9 @@ export function buildDigestModel(input: ReportInput): DigestModel {
   const matrix = buildMatrix(input, nameOf);
   const notAudited = buildNotAudited(input, nameOf);
   const reportProblems = input.errors
-    .filter((e) => !AUDIT_SCOPES.has(e.scope))
-    .map((e) => ({
-      scope: e.scope,
-      id: display(e.id, 120),
-      label: display(`${e.scope} ${e.id}`, 200),
-      code: display(e.code, 80),
-      reason: display(e.message, 500),
-    }));
+    .filter((e) => !AUDIT_SCOPES.has(e.scope) && !isWarning(e))
+    .map((e) => toItem(e, nameOf));
+  const warnings = input.errors.filter(isWarning).map((e) => toItem(e, nameOf));
   const complete = input.facts.complete && notAudited.length === 0;
 
   const summary = input.coverageSummary ?? null;
@@ -635,6 +653,7 @@ export function buildDigestModel(input: ReportInput): DigestModel {
     matrix,
     notAudited,
     reportProblems,
+    warnings,
     suppressed: {
       count: counts.suppressed,
       ruleIds: suppressedGroups.map((g) => g.ruleId),

@@ -66,6 +66,8 @@ function emailView(model: DigestModel, level: Level) {
     moreCoverage: Math.max(0, model.coverage.problems.length - level.list),
     notAudited: model.notAudited.slice(0, level.list),
     moreNotAudited: Math.max(0, model.notAudited.length - level.list),
+    warnings: model.warnings.slice(0, level.list),
+    moreWarnings: Math.max(0, model.warnings.length - level.list),
   };
 }
 

@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import type { RunErrorEntry } from '../shared/errors.js';
 import { errorMessage } from '../shared/errors.js';
 import type { Logger } from '../shared/log.js';
-import type { DigestModel, ReportInput } from './digest-model.js';
+import type { CoverageSummary, FindingsFile } from '../model.js';
+import type { CoverageMatrixCell, DigestModel, DigestRule, ReportInput } from './digest-model.js';
 import { buildDigestModel } from './digest-model.js';
 import type { DigestEmail } from './email.js';
 import { renderDigestEmail } from './email.js';
@@ -14,6 +15,48 @@ import type { Paper } from './pdf.js';
 import { BROWSER_CANDIDATES, findBrowser, printPdf } from './pdf.js';
 
 export type { ReportInput } from './digest-model.js';
+
+/** The run as a scan hands it to its report writer (the shape of scan.ts's ReportContext). */
+export interface RunForReport {
+  doc: FindingsFile;
+  rules: readonly DigestRule[];
+  findingsSha256: string;
+  coverage?: {
+    summary?: CoverageSummary;
+    matrix?: CoverageMatrixCell[];
+    accounts?: { id: string; name: string | null }[];
+  };
+}
+
+/** Builds the report input from a written run: findings.json's document plus what only the report shows. */
+export function reportInputFromRun(
+  run: RunForReport,
+  options: { maxEventsPerGroup: number; generatedAt?: string },
+): ReportInput {
+  const input: ReportInput = {
+    facts: run.doc.run,
+    findings: run.doc.findings,
+    coverage: run.doc.coverage,
+    errors: run.doc.errors,
+    rules: run.rules.map((r) => ({
+      id: r.id,
+      title: r.title,
+      tier: r.tier,
+      risk: r.risk,
+      why: r.why,
+      next: r.next,
+      references: r.references,
+    })),
+    findingsSha256: run.findingsSha256,
+    generatedAt: options.generatedAt ?? new Date().toISOString(),
+    options: { maxEventsPerGroup: options.maxEventsPerGroup },
+  };
+  const summary = run.doc.coverageSummary ?? run.coverage?.summary;
+  if (summary) input.coverageSummary = summary;
+  if (run.coverage?.matrix) input.coverageMatrix = run.coverage.matrix;
+  if (run.coverage?.accounts) input.accounts = run.coverage.accounts;
+  return input;
+}
 
 /** How to write the report. */
 export interface WriteReportOptions {

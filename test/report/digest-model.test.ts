@@ -129,6 +129,32 @@ describe('buildDigestModel', () => {
     expect(model.reportProblems).toHaveLength(1);
   });
 
+  it('lists warnings apart: said, but the audit stays complete', () => {
+    const warning = {
+      scope: 'file',
+      id: 'a.json.gz',
+      code: 'record-fields-missing',
+      message: '3 records lacked eventID',
+    };
+    const model = buildDigestModel(
+      sampleReportInput({
+        errors: [{ ...warning, severity: 'warning' } as typeof warning & { scope: 'file' }],
+      }),
+    );
+
+    expect(model.complete).toBe(true);
+    expect(model.notAudited).toEqual([]);
+    expect(model.warnings).toEqual([
+      {
+        scope: 'file',
+        id: 'a.json.gz',
+        label: 'file a.json.gz',
+        code: 'record-fields-missing',
+        reason: '3 records lacked eventID',
+      },
+    ]);
+  });
+
   it('lays out the coverage matrix with accounts down and regions across', () => {
     const model = buildDigestModel(sampleReportInput());
 
@@ -182,5 +208,29 @@ describe('helpers', () => {
     expect(formatBytes(512)).toBe('512 B');
     expect(formatBytes(1536)).toBe('1.5 KB');
     expect(formatBytes(5 * 1024 ** 3)).toBe('5.0 GB');
+  });
+});
+
+describe('reportInputFromRun', () => {
+  it('takes findings.json and the coverage picture into report input', async () => {
+    const { reportInputFromRun } = await import('../../src/report/index.js');
+    const sample = sampleReportInput();
+    const input = reportInputFromRun(
+      {
+        doc: {
+          run: sample.facts,
+          findings: sample.findings,
+          coverage: sample.coverage,
+          coverageSummary: sample.coverageSummary,
+          errors: [],
+        },
+        rules: sample.rules,
+        findingsSha256: 'b'.repeat(64),
+        coverage: { matrix: sample.coverageMatrix, accounts: sample.accounts },
+      },
+      { maxEventsPerGroup: 5, generatedAt: '2026-11-22T06:00:13Z' },
+    );
+
+    expect(input).toEqual({ ...sample, findingsSha256: 'b'.repeat(64), options: { maxEventsPerGroup: 5 } });
   });
 });

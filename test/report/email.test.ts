@@ -49,11 +49,11 @@ describe('renderDigestEmail', () => {
   });
 
   it('says a clean day in one line', async () => {
-    const email = await renderDigestEmail(
-      buildDigestModel(sampleReportInput({ findings: [], coverage: [] })),
-    );
+    const email = await renderDigestEmail(buildDigestModel(cleanReportInput()));
 
-    expect(email.html).toContain('All clear: no alerts, nothing to review, and every trail in place');
+    expect(email.html).toContain(
+      'All clear: no alerts, nothing to review, and every trail in place (5 of 5 accounts and 20 of 20 account-regions fully covered).',
+    );
     expect(email.html).not.toContain('Alerts — act now');
     expect(email.text).toContain('All clear: no alerts');
   });
