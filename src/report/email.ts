@@ -75,7 +75,9 @@ async function renderHtml(model: DigestModel, level: Level): Promise<string> {
   const mjml = loadTemplate('digest.mjml')({ ...model, view: emailView(model, level) });
   // strict: a template mistake fails loudly here (and in tests) instead of sending a broken email.
   const result = await mjml2html(mjml, { validationLevel: 'strict', keepComments: false });
-  return result.html;
+  // MJML indents its output generously (a fifth of the bytes). Outside <pre>, which the email never uses,
+  // a run of whitespace after a newline renders exactly like the newline alone.
+  return result.html.replace(/\n\s+/g, '\n');
 }
 
 /** Renders the digest email (subject, HTML and plain text), summarising until the HTML fits the budget. */
