@@ -19,9 +19,6 @@ const cache = new Map<string, Compiled>();
 function createEnvironment(kind: Kind): typeof Handlebars {
   const hb = Handlebars.create();
   hb.registerHelper('eq', (a: unknown, b: unknown) => a === b);
-  hb.registerHelper('gt', (a: unknown, b: unknown) => Number(a) > Number(b));
-  hb.registerHelper('or', (...args: unknown[]) => args.slice(0, -1).some(Boolean));
-  hb.registerHelper('and', (...args: unknown[]) => args.slice(0, -1).every(Boolean));
   hb.registerHelper('upper', (value: unknown) => String(value ?? '').toUpperCase());
   hb.registerHelper('num', (value: unknown) => Number(value ?? 0).toLocaleString('en-US'));
   hb.registerHelper('plural', (count: unknown, one: unknown, many: unknown) =>
@@ -36,7 +33,8 @@ function createEnvironment(kind: Kind): typeof Handlebars {
   // Colours by risk and by coverage status: fixed tokens chosen here, so data can never pick a style.
   const riskColours: Record<string, string> = { high: '#b42318', medium: '#b54708', low: '#475467' };
   hb.registerHelper('riskColour', (risk: unknown) => riskColours[String(risk)] ?? '#475467');
-  hb.registerHelper('inc', (value: unknown) => Number(value) + 1);
+  // Event times in a column headed "Time (UTC)" need not repeat the zone on every row.
+  hb.registerHelper('utcless', (value: unknown) => String(value ?? '').replace(/ UTC$/, ''));
   // Text partials (.hbs) and markup partials live in separate environments: Handlebars compiles a partial
   // with the options of the first template that uses it, and a text partial must never serve HTML unescaped.
   for (const file of readdirSync(join(TEMPLATES_DIR, 'partials'))) {
