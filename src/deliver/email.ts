@@ -1,0 +1,101 @@
+// Sends the digest email over SMTP with nodemailer. The password comes from the environment variable the
+// config names and is never logged or put in an error message. A failed send is an error entry, not a crash.
+import { createTransport } from 'nodemailer';
+import type { Config } from '../config/schema.js';
+import type { RunErrorEntry } from '../shared/errors.js';
+import { errorMessage } from '../shared/errors.js';
+import { redactSecrets } from '../shared/log.js';
+
+/** The message to send: the rendered digest. */
+export interface DigestMessage {
+  subject: string;
+  html: string;
+  text: string;
+}
+
+/** The part of a nodemailer transport we use; tests and other transports can stand in. */
+export interface MailTransport {
+  sendMail(message: {
+    from: string;
+    to: string[];
+    subject: string;
+    html: string;
+    text: string;
+    headers?: Record<string, string>;
+  }): Promise<{ messageId: string }>;
+  close?(): void;
+}
+
+/** Email settings from the config. */
+export type EmailConfig = NonNullable<Config['email']>;
+
+/** The result of sending: the SMTP message id, or the error entry for the run's facts. */
+export type SendResult = { ok: true; messageId: string } | { ok: false; error: RunErrorEntry };
+
+function failure(code: string, message: string): SendResult {
+  return { ok: false, error: { scope: 'delivery', id: 'email', code, message } };
+}
+
+/** Builds the SMTP transport from the config (password read from `smtp.passwordEnv`). */
+export function smtpTransport(
+  config: EmailConfig,
+  env: NodeJS.ProcessEnv = process.env,
+): MailTransport | string {
+  const smtp = config.smtp;
+  if (!smtp) return 'email.smtp is not set: host and port are needed to send over SMTP';
+  let auth: { user: string; pass: string } | undefined;
+  if (smtp.user) {
+    const pass = smtp.passwordEnv ? env[smtp.passwordEnv] : undefined;
+    if (!pass)
+      return `email.smtp.user is set but the environment variable ${smtp.passwordEnv ?? '(passwordEnv unset)'} holds no password`;
+    auth = { user: smtp.user, pass };
+  }
+  return createTransport({
+    host: smtp.host,
+    port: smtp.port,
+    secure: smtp.secure,
+    auth,
+    // Fail within a minute rather than hang the daily job.
+    connectionTimeout: 20_000,
+    greetingTimeout: 20_000,
+    socketTimeout: 60_000,
+  });
+}
+
+/** Sends the digest to `email.to`. Never throws: a failure comes back as an error entry. */
+export async function sendDigestEmail(
+  message: DigestMessage,
+  config: EmailConfig,
+  deps: { transport?: MailTransport; env?: NodeJS.ProcessEnv } = {},
+): Promise<SendResult> {
+  if (config.transport === 'ses' && !deps.transport) {
+    return failure(
+      'ses-not-implemented',
+      'email.transport "ses" is not implemented yet; use "smtp" (SES offers an SMTP endpoint)',
+    );
+  }
+  const transport = deps.transport ?? smtpTransport(config, deps.env);
+  if (typeof transport === 'string') return failure('email-not-configured', transport);
+  try {
+    const info = await transport.sendMail({
+      from: config.from,
+      to: config.to,
+      // A header is one line: the subject is already free of control characters, this is belt and braces.
+      subject: message.subject.replace(/[\r\n]+/g, ' '),
+      html: message.html,
+      text: message.text,
+      headers: { 'X-Trailwatch': 'digest' },
+    });
+    return { ok: true, messageId: info.messageId };
+  } catch (error) {
+    // SMTP errors can echo the AUTH exchange; keep the message but strip anything credential-shaped.
+    const password = config.smtp?.passwordEnv
+      ? (deps.env ?? process.env)[config.smtp.passwordEnv]
+      : undefined;
+    let text = redactSecrets(errorMessage(error));
+    if (password) text = text.split(password).join('[redacted]');
+    return failure('email-send-failed', `sending the digest failed: ${text}`);
+  } finally {
+    if (!deps.transport) transport.close?.();
+  }
+}

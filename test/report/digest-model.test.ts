@@ -1,0 +1,236 @@
+import { describe, expect, it } from 'vitest';
+import { buildDigestModel, display, formatBytes, safeUrl } from '../../src/report/digest-model.js';
+import { cleanReportInput, makeFinding, sampleReportInput } from '../fixtures/sample-org.js';
+
+describe('buildDigestModel', () => {
+  it('puts alerts before review items, high risk first, and counts each tier', () => {
+    const model = buildDigestModel(sampleReportInput());
+
+    expect(model.alertGroups.map((g) => g.ruleId)).toEqual([
+      'root-usage',
+      'trail-tampering',
+      'console-login-failure',
+    ]);
+    expect(model.reviewGroups.map((g) => g.ruleId)).toEqual(['s3-bucket-policy-change', 'iam-change']);
+    expect(model.counts).toMatchObject({
+      alerts: 16,
+      review: 4,
+      suppressed: 1,
+      coverageProblems: 1,
+      notAudited: 0,
+    });
+    expect(model.firedRules.map((r) => `${r.ruleId}:${r.count}`)).toEqual([
+      'root-usage:1',
+      'trail-tampering:1',
+      'console-login-failure:14',
+      's3-bucket-policy-change:1',
+      'iam-change:3',
+    ]);
+  });
+
+  it('carries the rule text into each group and caps the events shown, counting the rest', () => {
+    const model = buildDigestModel(sampleReportInput());
+    const logins = model.alertGroups.find((g) => g.ruleId === 'console-login-failure');
+
+    expect(logins?.title).toBe('Repeated console sign-in failures');
+    expect(logins?.why).toContain('password guessing');
+    expect(logins?.events).toHaveLength(14);
+    expect(logins?.shownEvents).toHaveLength(10);
+    expect(logins?.moreCount).toBe(4);
+    expect(logins?.shownEvents[0]).toMatchObject({
+      time: '2026-11-21 04:10:00 UTC',
+      accountId: '555555555555',
+      accountName: 'acme-dev',
+      region: 'us-east-1',
+      action: 'signin:ConsoleLogin',
+      sourceIp: '198.51.100.1',
+    });
+  });
+
+  it('builds the subject from the counts, the organization and the audited day', () => {
+    const input = sampleReportInput({ coverage: [] });
+
+    expect(buildDigestModel(input).subject).toBe('16 alerts, 4 to review — Acme Corp — 2026-11-21');
+    expect(buildDigestModel(sampleReportInput()).subject).toBe(
+      '16 alerts, 4 to review, 1 trail problem — Acme Corp — 2026-11-21',
+    );
+  });
+
+  it('keeps suppressed findings out of the groups but lists them with reason and expiry', () => {
+    const model = buildDigestModel(sampleReportInput());
+
+    expect(
+      model.alertGroups.concat(model.reviewGroups).flatMap((g) => g.events.map((e) => e.eventId)),
+    ).not.toContain('evt-iam-suppressed');
+    expect(model.suppressedGroups[0]?.events[0]).toMatchObject({
+      eventId: 'evt-iam-suppressed',
+      suppressionReason: 'Terraform pipeline changes are reviewed in pull requests',
+      suppressionExpires: '2027-03-31',
+    });
+  });
+
+  it('says a clean day in one line', () => {
+    const model = buildDigestModel(cleanReportInput());
+
+    expect(model.clean).toBe(true);
+    expect(model.cleanLine).toBe(
+      'All clear: no alerts, nothing to review, and every trail in place (5 of 5 accounts and 20 of 20 account-regions fully covered).',
+    );
+    expect(model.subject).toBe('All clear — Acme Corp — 2026-11-21');
+  });
+
+  it('marks the audit incomplete and lists what was not audited, with the reason', () => {
+    const base = sampleReportInput();
+    const rules = base.facts.rules.map((r) =>
+      r.ruleId === 'root-usage' ? { ...r, status: 'failed' as const, reason: 'engine timeout' } : r,
+    );
+    const model = buildDigestModel(
+      sampleReportInput({
+        facts: { ...base.facts, rules, complete: false },
+        errors: [
+          { scope: 'account', id: '333333333333', code: 'assume-role-denied', message: 'AccessDenied' },
+          { scope: 'report', id: 'evidence.pdf', code: 'pdf-browser-missing', message: 'no browser' },
+        ],
+      }),
+    );
+
+    expect(model.complete).toBe(false);
+    expect(model.clean).toBe(false);
+    expect(model.headline).toContain('INCOMPLETE');
+    expect(model.subject).toContain('(audit incomplete)');
+    expect(model.notAudited).toEqual([
+      {
+        scope: 'account',
+        id: '333333333333',
+        label: 'account 333333333333 (acme-security)',
+        code: 'assume-role-denied',
+        reason: 'AccessDenied',
+      },
+      {
+        scope: 'rule',
+        id: 'root-usage',
+        label: 'rule root-usage (Root user activity)',
+        code: 'rule-failed',
+        reason: 'engine timeout',
+      },
+    ]);
+    expect(model.reportProblems.map((p) => p.code)).toEqual(['pdf-browser-missing']);
+    expect(model.accounts.notAudited.map((a) => a.id)).toEqual(['333333333333']);
+  });
+
+  it('does not call a run incomplete because the PDF could not be printed', () => {
+    const model = buildDigestModel(
+      sampleReportInput({
+        errors: [{ scope: 'report', id: 'evidence.pdf', code: 'pdf-failed', message: 'crashed' }],
+      }),
+    );
+
+    expect(model.complete).toBe(true);
+    expect(model.reportProblems).toHaveLength(1);
+  });
+
+  it('lists warnings apart: said, but the audit stays complete', () => {
+    const warning = {
+      scope: 'file',
+      id: 'a.json.gz',
+      code: 'record-fields-missing',
+      message: '3 records lacked eventID',
+    };
+    const model = buildDigestModel(
+      sampleReportInput({
+        errors: [{ ...warning, severity: 'warning' } as typeof warning & { scope: 'file' }],
+      }),
+    );
+
+    expect(model.complete).toBe(true);
+    expect(model.notAudited).toEqual([]);
+    expect(model.warnings).toEqual([
+      {
+        scope: 'file',
+        id: 'a.json.gz',
+        label: 'file a.json.gz',
+        code: 'record-fields-missing',
+        reason: '3 records lacked eventID',
+      },
+    ]);
+  });
+
+  it('lays out the coverage matrix with accounts down and regions across', () => {
+    const model = buildDigestModel(sampleReportInput());
+
+    expect(model.matrix.regions).toEqual(['ap-southeast-2', 'eu-west-1', 'us-east-1', 'us-west-2']);
+    const dev = model.matrix.rows.find((r) => r.accountId === '555555555555');
+    expect(dev?.cells.map((c) => c.status)).toEqual(['problem', 'covered', 'covered', 'covered']);
+    expect(model.counts.coverageOk).toBe(19);
+  });
+
+  it('prices Athena scans and reports the local engine as free', () => {
+    const base = sampleReportInput();
+    const athena = buildDigestModel(sampleReportInput({ facts: { ...base.facts, engine: 'athena' } }));
+
+    expect(athena.facts.cost).toBe('$0.0000');
+    expect(athena.facts.queriesRun).toBe(5);
+    expect(athena.facts.dataScanned).toBe('5.9 MB');
+    expect(buildDigestModel(base).facts.cost).toBe('$0 (local engine)');
+    expect(buildDigestModel(base).facts.duration).toBe('12.5 s');
+  });
+
+  it('turns invisible characters into visible escapes and clips huge values', () => {
+    const model = buildDigestModel(
+      sampleReportInput({
+        findings: [
+          makeFinding({ ruleId: 'root-usage', principal: 'a\u202Eb', summary: 'x'.repeat(100_000) }),
+        ],
+      }),
+    );
+    const event = model.alertGroups[0]?.events[0];
+
+    expect(event?.principal).toBe('a\\u202eb');
+    expect(event?.summary.length).toBeLessThan(600);
+    expect(event?.summary).toContain('99,500 more characters in findings.json');
+  });
+});
+
+describe('helpers', () => {
+  it('display shows a dash for missing values', () => {
+    expect(display(null)).toBe('—');
+    expect(display('')).toBe('—');
+  });
+
+  it('safeUrl keeps http(s) links only', () => {
+    expect(safeUrl('https://github.com/a/b/actions/runs/1')).toBe('https://github.com/a/b/actions/runs/1');
+    expect(safeUrl('javascript:alert(1)')).toBeNull();
+    expect(safeUrl('data:text/html,<b>x</b>')).toBeNull();
+    expect(safeUrl('not a url')).toBeNull();
+  });
+
+  it('formatBytes uses binary units', () => {
+    expect(formatBytes(512)).toBe('512 B');
+    expect(formatBytes(1536)).toBe('1.5 KB');
+    expect(formatBytes(5 * 1024 ** 3)).toBe('5.0 GB');
+  });
+});
+
+describe('reportInputFromRun', () => {
+  it('takes findings.json and the coverage picture into report input', async () => {
+    const { reportInputFromRun } = await import('../../src/report/index.js');
+    const sample = sampleReportInput();
+    const input = reportInputFromRun(
+      {
+        doc: {
+          run: sample.facts,
+          findings: sample.findings,
+          coverage: sample.coverage,
+          coverageSummary: sample.coverageSummary,
+          errors: [],
+        },
+        rules: sample.rules,
+        findingsSha256: 'b'.repeat(64),
+        coverage: { matrix: sample.coverageMatrix, accounts: sample.accounts },
+      },
+      { maxEventsPerGroup: 5, generatedAt: '2026-11-22T06:00:13Z' },
+    );
+
+    expect(input).toEqual({ ...sample, findingsSha256: 'b'.repeat(64), options: { maxEventsPerGroup: 5 } });
+  });
+});
