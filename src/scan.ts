@@ -4,6 +4,8 @@ import { classifyFindings, expiredSuppressions } from './classify/classify.js';
 import type { Config } from './config/schema.js';
 import { detect } from './detect.js';
 import { writeFindingsJson, writeManifest, writeQueriesRun } from './deliver/bundle.js';
+import type { DigestModel } from './report/digest-model.js';
+import type { DigestEmail } from './report/email.js';
 import { openDuckDbEngine } from './engine/duckdb.js';
 import type { TimeWindow } from './engine/types.js';
 import type { CoverageFinding, CoverageStatus, CoverageSummary, FindingsFile, RunFacts } from './model.js';
@@ -43,8 +45,16 @@ export interface ReportContext {
   coverage?: CoverageInput;
 }
 
+/** What a report writer produced: its files and problems, and the digest to deliver. */
+export interface ReportOutput {
+  files: string[];
+  errors: RunErrorEntry[];
+  email?: DigestEmail | null;
+  model?: DigestModel;
+}
+
 /** A report writer plugged in by the caller (the digest and evidence renderer). */
-export type ReportWriter = (context: ReportContext) => Promise<{ files: string[]; errors: RunErrorEntry[] }>;
+export type ReportWriter = (context: ReportContext) => Promise<ReportOutput>;
 
 /** Options of one local scan. */
 export interface LocalScanOptions {
@@ -63,6 +73,7 @@ export interface LocalScanOptions {
 export interface LocalScanResult {
   doc: FindingsFile;
   files: string[];
+  report?: ReportOutput;
 }
 
 /** A run id that sorts by time and is unique enough to name an evidence bundle. */
@@ -142,8 +153,9 @@ export async function scanLocal(options: LocalScanOptions): Promise<LocalScanRes
     ...(await writeQueriesRun(options.outDir, detected.runs)),
   ];
   const late: RunErrorEntry[] = [];
+  let report: ReportOutput | undefined;
   if (options.report) {
-    const report = await options.report({
+    report = await options.report({
       outDir: options.outDir,
       doc,
       rules,
@@ -160,5 +172,5 @@ export async function scanLocal(options: LocalScanOptions): Promise<LocalScanRes
     }
   }
   files.push(await writeManifest(options.outDir, files, late));
-  return { doc, files };
+  return { doc, files, ...(report ? { report } : {}) };
 }
