@@ -328,24 +328,32 @@ function buildGroups(
   nameOf: (id: string | null) => string,
   maxEvents: number,
 ): DigestGroup[] {
+  // Grouped by tier and rule: a rule whose row escalates one finding to an alert (a snapshot shared
+  // publicly) shows it among the alerts and its other findings among the review items.
   const byRule = new Map<string, Finding[]>();
   for (const finding of findings) {
-    const list = byRule.get(finding.ruleId) ?? [];
+    const key = `${finding.tier}\u0000${finding.ruleId}`;
+    const list = byRule.get(key) ?? [];
     list.push(finding);
-    byRule.set(finding.ruleId, list);
+    byRule.set(key, list);
   }
   const groups: DigestGroup[] = [];
-  for (const [ruleId, list] of byRule) {
-    const rule = rules.get(ruleId);
+  for (const list of byRule.values()) {
     const first = list[0];
     if (!first) continue;
+    const ruleId = first.ruleId;
+    const rule = rules.get(ruleId);
+    const risk = list.reduce<Risk>(
+      (worst, f) => (RISK_ORDER[f.risk] < RISK_ORDER[worst] ? f.risk : worst),
+      first.risk,
+    );
     // A finding carries the tier and risk the config gave it; the rule file's values are the fallback.
     const events = [...list].sort(compareFindings).map((f) => toEvent(f, nameOf));
     groups.push({
       ruleId: display(ruleId, 80),
       title: display(rule?.title ?? ruleId, 120),
       tier: first.tier,
-      risk: first.risk,
+      risk,
       count: list.length,
       why: rule?.why ?? '',
       next: rule?.next ?? '',

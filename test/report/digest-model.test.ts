@@ -234,3 +234,24 @@ describe('reportInputFromRun', () => {
     expect(input).toEqual({ ...sample, findingsSha256: 'b'.repeat(64), options: { maxEventsPerGroup: 5 } });
   });
 });
+
+describe('groups by tier as well as rule', () => {
+  it('shows a row-escalated finding among the alerts and the rule’s other findings among the review items', () => {
+    const findings = [
+      makeFinding({
+        ruleId: 'rds-snapshot-activity',
+        tier: 'alert',
+        risk: 'high',
+        eventId: 'shared-publicly',
+      }),
+      makeFinding({ ruleId: 'rds-snapshot-activity', tier: 'review', risk: 'medium', eventId: 'created' }),
+    ];
+    const model = buildDigestModel(sampleReportInput({ findings }));
+    expect(model.alertGroups.map((g) => [g.ruleId, g.count, g.risk])).toEqual([
+      ['rds-snapshot-activity', 1, 'high'],
+    ]);
+    expect(model.reviewGroups.map((g) => [g.ruleId, g.count, g.risk])).toEqual([
+      ['rds-snapshot-activity', 1, 'medium'],
+    ]);
+  });
+});
