@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { registerCoverage } from './coverage.js';
 import { registerDemo } from './demo.js';
 import { registerRules } from './rules.js';
+import { registerRun } from './run.js';
 import { registerSamples } from './samples.js';
 import { registerScan } from './scan.js';
 
@@ -13,6 +14,7 @@ export function registerCommands(program: Command, setExit: SetExit): void {
   registerScan(program, setExit);
   registerCoverage(program, setExit);
   registerDemo(program, setExit);
+  registerRun(program, setExit);
   registerRules(program, setExit);
   registerSamples(program);
 }

@@ -1,0 +1,41 @@
+import type { Command } from 'commander';
+import { loadConfig } from '../config/load.js';
+import { runDaily, yesterdayUtc } from '../run.js';
+import { createLogger } from '../shared/log.js';
+import { toEventTime } from '../shared/window.js';
+import type { SetExit } from './commands.js';
+import { exitCodeFor } from './exit-code.js';
+import { reportWriterFor } from './report.js';
+import { formatRunSummary } from './summary.js';
+
+/** `trailwatch run`: the daily job. */
+export function registerRun(program: Command, setExit: SetExit): void {
+  program
+    .command('run')
+    .description('The daily job: trail coverage, every rule over one UTC day, digest, evidence, email')
+    .requiredOption('--config <file>', 'configuration file')
+    .option('--date <yyyy-mm-dd>', 'UTC day to audit (default: yesterday)')
+    .option('--out <dir>', 'output folder (default: outDir from the config)')
+    .option('--org-snapshot <file>', 'evaluate trail coverage from a saved org snapshot instead of AWS')
+    .option('--no-email', 'do not send the digest even when the config has an email section')
+    .action(
+      async (opts: { config: string; date?: string; out?: string; orgSnapshot?: string; email: boolean }) => {
+        const { config } = await loadConfig(opts.config);
+        const date = opts.date ?? yesterdayUtc();
+        toEventTime(date, '--date');
+        const outDir = opts.out ?? config.outDir;
+        const log = createLogger();
+        const doc = await runDaily({
+          config,
+          date,
+          outDir,
+          log,
+          report: reportWriterFor(config, log),
+          email: opts.email,
+          ...(opts.orgSnapshot ? { orgSnapshot: opts.orgSnapshot } : {}),
+        });
+        process.stdout.write(`${formatRunSummary(doc, outDir)}\n`);
+        setExit(exitCodeFor(doc, config));
+      },
+    );
+}

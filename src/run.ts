@@ -1,0 +1,95 @@
+// The daily job, top to bottom as the design reads: config → coverage (discover, per-account audit) →
+// query the day's logs once → classify → report → deliver → exit code.
+import type { AwsDeps } from './aws/clients.js';
+import type { Config } from './config/schema.js';
+import { coverageForRun } from './coverage-input.js';
+import { sendDigestEmail } from './deliver/email.js';
+import { writeJobSummary } from './deliver/job-summary.js';
+import type { FindingsFile } from './model.js';
+import { scanLocal, type ReportWriter } from './scan.js';
+import { ConfigError, type RunErrorEntry } from './shared/errors.js';
+import type { Logger } from './shared/log.js';
+import { dayWindow } from './shared/window.js';
+import { auditCoverage } from './trails/index.js';
+
+/** Options of one daily run. */
+export interface DailyRunOptions {
+  config: Config;
+  /** The UTC day audited (YYYY-MM-DD). */
+  date: string;
+  outDir: string;
+  log: Logger;
+  report: ReportWriter;
+  /** Evaluate coverage from a saved org snapshot instead of collecting it from AWS. */
+  orgSnapshot?: string;
+  /** AWS endpoint and credentials (tests point these at the fake AWS). */
+  deps?: AwsDeps;
+  /** Send the digest by email when the config has an email section (default true). */
+  email?: boolean;
+}
+
+/** Yesterday in UTC, the day a morning run audits. */
+export function yesterdayUtc(now = new Date()): string {
+  return new Date(now.getTime() - 86_400_000).toISOString().slice(0, 10);
+}
+
+/** Every problem with the config that makes the daily run impossible, reported at once. */
+function checkDailyConfig(config: Config, orgSnapshot?: string): void {
+  const problems: string[] = [];
+  if (!config.aws && !orgSnapshot) {
+    problems.push(
+      'aws: expected the AWS settings (roleName, accounts…) for the coverage audit, found nothing (or pass --org-snapshot FILE)',
+    );
+  }
+  if (config.engine.type === 'athena') {
+    problems.push(
+      'engine.type: expected "duckdb" (the Athena engine is not available in this version), found "athena"',
+    );
+  } else if (!config.engine.duckdb.logs) {
+    problems.push('engine.duckdb.logs: expected the folder of CloudTrail files to audit, found nothing');
+  }
+  if (problems.length > 0) throw new ConfigError('the configuration cannot run the daily audit', problems);
+}
+
+/** Runs the daily audit and delivers it. Failures of accounts, files, rules or delivery are data in `errors`. */
+export async function runDaily(options: DailyRunOptions): Promise<FindingsFile> {
+  const { config, log, outDir } = options;
+  checkDailyConfig(config, options.orgSnapshot);
+  const audit = await auditCoverage(config, log, {
+    ...(options.orgSnapshot ? { snapshotFile: options.orgSnapshot } : {}),
+    ...(options.deps ? { deps: options.deps } : {}),
+  });
+  const coverage = await coverageForRun(audit, outDir);
+  const { doc, report } = await scanLocal({
+    logs: config.engine.duckdb.logs ?? '',
+    window: dayWindow(options.date),
+    config,
+    outDir,
+    log,
+    coverage,
+    report: options.report,
+  });
+  const delivery: RunErrorEntry[] = [];
+  if (config.email && options.email !== false) {
+    if (report?.email) {
+      const sent = await sendDigestEmail(report.email, config.email);
+      if (sent.ok) log.info('digest sent', { to: config.email.to.length });
+      else delivery.push(sent.error);
+    } else {
+      delivery.push({
+        scope: 'delivery',
+        id: 'email',
+        code: 'email-not-sent',
+        message: 'no digest was rendered, so none was sent',
+      });
+    }
+  }
+  if (report?.model && (await writeJobSummary(report.model))) log.info('job summary written');
+  if (delivery.length > 0) {
+    // Delivery failures come after the evidence was written: they are said here and in the exit code.
+    for (const e of delivery) log.error('delivery failed', { code: e.code, message: e.message });
+    doc.errors.push(...delivery);
+    doc.run.complete = false;
+  }
+  return doc;
+}

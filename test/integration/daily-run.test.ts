@@ -1,0 +1,133 @@
+import { mkdtemp, readFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { simpleParser, type ParsedMail } from 'mailparser';
+import { SMTPServer } from 'smtp-server';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { reportWriterFor } from '../../src/cli/report.js';
+import { exitCodeFor } from '../../src/cli/exit-code.js';
+import { parseConfig } from '../../src/config/load.js';
+import type { FindingsFile } from '../../src/model.js';
+import { runDaily } from '../../src/run.js';
+import { generateSampleOrg } from '../../src/samples/generate.js';
+import { silentLogger } from '../../src/shared/log.js';
+import { ConfigError } from '../../src/shared/errors.js';
+import { generateOrg, startFakeAws, type FakeAws } from '../../src/testing/fake-aws/index.js';
+import { fakeDeps } from './fake-aws/deps.js';
+
+const received: ParsedMail[] = [];
+const smtp = new SMTPServer({
+  authOptional: true,
+  disabledCommands: ['STARTTLS'],
+  logger: false,
+  onData(stream, _session, callback) {
+    simpleParser(stream)
+      .then((mail) => {
+        received.push(mail);
+        callback();
+      })
+      .catch(callback);
+  },
+});
+let fake: FakeAws;
+let doc: FindingsFile;
+let out: string;
+let summaryFile: string;
+
+beforeAll(async () => {
+  await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', resolve));
+  const port = (smtp.server.address() as AddressInfo).port;
+  const org = generateOrg(4);
+  const denied = org.accounts[3]!.id;
+  fake = await startFakeAws(org, {
+    faults: [{ kind: 'access-denied', accountId: denied, operation: 'AssumeRole' }],
+  });
+  const dir = await mkdtemp(join(tmpdir(), 'tw-daily-'));
+  await generateSampleOrg(join(dir, 'logs'), { events: 4000 });
+  out = join(dir, 'out');
+  summaryFile = join(dir, 'summary.md');
+  vi.stubEnv('GITHUB_STEP_SUMMARY', summaryFile);
+  const config = parseConfig({
+    organization: 'Daily Test Org',
+    approvedRegions: ['us-east-1', 'eu-west-1', 'us-west-2'],
+    engine: { duckdb: { logs: join(dir, 'logs', 'AWSLogs') } },
+    aws: { timeouts: { callSeconds: 5, accountSeconds: 20 } },
+    report: { pdf: false },
+    email: {
+      to: ['security@example.test'],
+      from: 'trailwatch@example.test',
+      smtp: { host: '127.0.0.1', port, secure: false },
+    },
+  });
+  doc = await runDaily({
+    config,
+    date: '2026-11-20',
+    outDir: out,
+    log: silentLogger,
+    report: reportWriterFor(config, silentLogger),
+    deps: fakeDeps(fake),
+  });
+}, 120_000);
+
+afterAll(async () => {
+  vi.unstubAllEnvs();
+  await fake.close();
+  await new Promise<void>((resolve) => smtp.close(() => resolve()));
+});
+
+describe('the daily run against the fake AWS, local logs and a real SMTP server', () => {
+  it('audits the day: findings from the logs and coverage from every account the fake describes', () => {
+    expect(doc.run.window).toEqual({ since: '2026-11-20T00:00:00Z', until: '2026-11-21T00:00:00Z' });
+    expect(doc.findings.length).toBeGreaterThan(0);
+    expect(doc.coverageSummary?.accountsTotal).toBe(4);
+  });
+
+  it('lists the account it could not enter and marks the run incomplete (exit code 2)', () => {
+    expect(doc.errors.some((e) => e.code === 'assume-role-denied')).toBe(true);
+    expect(doc.run.complete).toBe(false);
+    expect(exitCodeFor(doc, parseConfig({}))).toBe(2);
+  });
+
+  it('writes the evidence bundle with the org snapshot and a manifest', async () => {
+    for (const f of ['findings.json', 'org-snapshot.json', 'digest.html', 'digest.txt', 'manifest.json'])
+      expect(existsSync(join(out, f)), f).toBe(true);
+    const manifest = JSON.parse(await readFile(join(out, 'manifest.json'), 'utf8')) as {
+      files: { file: string }[];
+    };
+    expect(manifest.files.map((f) => f.file)).toContain('org-snapshot.json');
+  });
+
+  it('sends the digest by email with the counts in the subject and both parts', () => {
+    expect(received).toHaveLength(1);
+    const mail = received[0]!;
+    const alerts = doc.findings.filter((f) => f.tier === 'alert' && !f.suppressed).length;
+    expect(mail.subject).toContain('Daily Test Org');
+    expect(mail.subject).toContain('2026-11-20');
+    expect(mail.subject).toMatch(new RegExp(`^${alerts} alerts?`));
+    expect(mail.html).toBeTruthy();
+    expect(mail.text).toContain('NOT AUDITED');
+    expect(mail.text).toContain('assume-role-denied');
+  });
+
+  it('writes the GitHub job summary', async () => {
+    const summary = await readFile(summaryFile, 'utf8');
+    expect(summary).toContain('Daily Test Org');
+  });
+
+  it('refuses a config without logs or AWS settings, naming both keys', async () => {
+    const error = await runDaily({
+      config: parseConfig({}),
+      date: '2026-11-20',
+      outDir: out,
+      log: silentLogger,
+      report: reportWriterFor(parseConfig({}), silentLogger),
+    }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as ConfigError).problems.map((p) => p.split(':')[0])).toEqual([
+      'aws',
+      'engine.duckdb.logs',
+    ]);
+  });
+});
