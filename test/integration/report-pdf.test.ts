@@ -97,10 +97,10 @@ describe('evidence PDF', () => {
       expect(text).toContain(id);
     }
     expect(text).toContain('FROM cloudtrail_logs');
-    // The coverage problem account and region.
-    // Suppressed, with reason and expiry.
+    // The coverage problem account and region, in the order Chromium drew the row.
     const raw = pdfRawSquashed(join(dir, 'evidence.pdf'));
     expect(raw).toContain(squash('trail-region-uncovered HIGH 555555555555 acme-dev ap-southeast-2'));
+    // Suppressed, with reason and expiry.
     expect(raw).toContain(squash('Terraform pipeline changes are reviewed in pull requests'));
     expect(raw).toContain('2027-03-31');
     // Header and footer on every page; the table of contents has page numbers.
