@@ -19,5 +19,5 @@ export function renderEvidenceHtml(
   options: { pages?: Record<string, number> } = {},
 ): string {
   const toc = EVIDENCE_SECTIONS.map((section) => ({ ...section, page: options.pages?.[section.id] ?? null }));
-  return loadTemplate('evidence.html')({ ...model, toc });
+  return loadTemplate('evidence.html')({ ...model, toc, tocPages: Boolean(options.pages) });
 }

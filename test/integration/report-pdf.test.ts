@@ -97,10 +97,10 @@ describe('evidence PDF', () => {
       expect(text).toContain(id);
     }
     expect(text).toContain('FROM cloudtrail_logs');
-    // The coverage problem account and region.
-    // Suppressed, with reason and expiry.
+    // The coverage problem account and region, in the order Chromium drew the row.
     const raw = pdfRawSquashed(join(dir, 'evidence.pdf'));
     expect(raw).toContain(squash('trail-region-uncovered HIGH 555555555555 acme-dev ap-southeast-2'));
+    // Suppressed, with reason and expiry.
     expect(raw).toContain(squash('Terraform pipeline changes are reviewed in pull requests'));
     expect(raw).toContain('2027-03-31');
     // Header and footer on every page; the table of contents has page numbers.
@@ -108,6 +108,7 @@ describe('evidence PDF', () => {
     for (let page = 1; page <= pages; page += 1) expect(text).toContain(`page ${page} of ${pages}`);
     expect(text.match(/Acme Corp — CloudTrail audit evidence\s+2026-11-21/g)?.length).toBe(pages);
     expect(text).toMatch(/1\. Summary\s+2\n/);
+    expect(text).not.toContain('Each entry links to its section');
     expect(text).toMatch(/7\. Errors and incompleteness\s+\d+\n/);
     expect(hits).toEqual([]);
   });
@@ -224,6 +225,8 @@ describe('evidence PDF', () => {
     expect(result.errors).toEqual([]);
     expect(Number(/Pages:\s+(\d+)/.exec(pdfInfo(join(dir, 'evidence.pdf')))?.[1])).toBeGreaterThan(300);
     expect(readFileSync(join(dir, 'digest.html')).byteLength).toBeLessThan(100 * 1024);
+    // Printed once: the contents keep their links and say why there are no page numbers.
+    expect(pdfText(join(dir, 'evidence.pdf'))).toContain('Each entry links to its section');
     // The goal is 30 s on a CI runner; the bound here leaves room for a loaded machine.
     expect(seconds).toBeLessThan(60);
   }, 120_000);

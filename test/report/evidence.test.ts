@@ -28,6 +28,8 @@ describe('renderEvidenceHtml', () => {
     const model = buildDigestModel(sampleReportInput());
 
     expect(renderEvidenceHtml(model)).not.toContain('class="toc-page"');
+    expect(renderEvidenceHtml(model)).toContain('<p class="meta">Each entry links to its section.');
+    expect(renderEvidenceHtml(model, { pages: { summary: 2 } })).toContain('<p class="meta reserved">');
     expect(renderEvidenceHtml(model, { pages: { summary: 3, errors: 11 } })).toContain(
       '<a href="#summary">1. Summary</a><span class="toc-page">3</span>',
     );
