@@ -2,6 +2,7 @@
 import type { Config } from './config/schema.js';
 import type { QueryEngine, StageResult, TimeWindow } from './engine/types.js';
 import type { RuleRun } from './model.js';
+import { columnsReadBy } from './rules/columns.js';
 import { evaluateRules, type RawFinding } from './rules/evaluate.js';
 import type { RuleDefinition } from './rules/types.js';
 import { errorMessage, InputError, type RunErrorEntry } from './shared/errors.js';
@@ -28,7 +29,9 @@ export async function detect(
 ): Promise<DetectResult> {
   let stage: StageResult;
   try {
-    stage = await engine.stage(window);
+    // Only the columns some enabled rule reads are staged: less to parse and to hold in memory.
+    const enabled = rules.filter((r) => config.rules[r.id]?.enabled !== false);
+    stage = await engine.stage(window, columnsReadBy(enabled));
   } catch (error) {
     // Unusable input (no such logs folder) ends the run with exit code 3; anything else is data.
     if (error instanceof InputError) throw error;

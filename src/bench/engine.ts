@@ -8,13 +8,25 @@ import { DuckDBInstance, listValue } from '@duckdb/node-api';
 import { parseConfig } from '../config/load.js';
 import { detect } from '../detect.js';
 import { recordsColumnType } from '../engine/cloudtrail-schema.js';
-import { openDuckDbEngine } from '../engine/duckdb.js';
+import { openDuckDbEngine, rawRelationSql } from '../engine/duckdb.js';
+import { TRINO_COMPAT_MACROS } from '../engine/trino-compat.js';
 import { listLogFiles } from '../engine/log-files.js';
+import { columnsReadBy } from '../rules/columns.js';
 import { loadRules } from '../rules/load.js';
 import { silentLogger } from '../shared/log.js';
 
 /** The engine benchmark's phases. */
-export type EnginePhase = 'gunzip' | 'count' | 'stage' | 'catalogue';
+export type EnginePhase = 'gunzip' | 'parse' | 'count' | 'one-rule' | 'stage' | 'catalogue';
+
+/** The phases, in the order they run and are reported. */
+export const ENGINE_PHASES: readonly EnginePhase[] = [
+  'gunzip',
+  'parse',
+  'count',
+  'one-rule',
+  'stage',
+  'catalogue',
+];
 
 /** One phase's measurement. */
 export interface PhaseResult {
@@ -79,6 +91,43 @@ export async function runPhase(phase: EnginePhase, dir: string): Promise<PhaseRe
     detail = { uncompressedMb: Math.round((await gunzipAll(files)) / 1e6) };
   } else if (phase === 'count') {
     events = await countEvents(files);
+  } else if (phase === 'parse') {
+    // DuckDB's own floor: decompress and parse each file as one JSON document, extracting no field.
+    const instance = await DuckDBInstance.create(':memory:');
+    const connection = await instance.connect();
+    try {
+      await connection.run(`SET threads = ${THREADS}`);
+      const statement = await connection.prepare(
+        `SELECT count(*) AS n FROM read_json($1, columns = {'Records': 'JSON'}, format = 'auto', maximum_object_size = 268435456)`,
+      );
+      statement.bindValue(1, listValue(files));
+      detail = { documents: Number((await statement.runAndReadAll()).getRowObjectsJson()[0]?.n ?? 0) };
+    } finally {
+      connection.closeSync();
+      instance.closeSync();
+    }
+  } else if (phase === 'one-rule') {
+    // What one rule costs when it reads the raw files itself (no staging): the unit a naive evaluation
+    // pays once per rule, and the "single full scan" the whole catalogue is compared with.
+    const rule = (await loadRules()).find((r) => r.id === 'trail-tampering');
+    if (!rule) throw new Error('trail-tampering rule missing');
+    const instance = await DuckDBInstance.create(':memory:');
+    const connection = await instance.connect();
+    try {
+      await connection.run(`SET threads = ${THREADS}`);
+      for (const macro of TRINO_COMPAT_MACROS) await connection.run(macro);
+      // Bench only: the file list is our own generated paths, quoted as SQL literals for the view.
+      const list = `[${files.map((f) => `'${f.replace(/'/g, "''")}'`).join(', ')}]`;
+      await connection.run(`CREATE VIEW cloudtrail_logs AS ${rawRelationSql(list)}`);
+      const statement = await connection.prepare(rule.sql);
+      statement.bindVarchar(1, '0000-01-01T00:00:00Z');
+      statement.bindVarchar(2, '9999-12-31T23:59:59Z');
+      const reader = await statement.runAndReadAll();
+      detail = { rule: rule.id, findings: reader.currentRowCount };
+    } finally {
+      connection.closeSync();
+      instance.closeSync();
+    }
   } else {
     const engine = await openDuckDbEngine({
       logs: dir,
@@ -88,7 +137,9 @@ export async function runPhase(phase: EnginePhase, dir: string): Promise<PhaseRe
     });
     try {
       if (phase === 'stage') {
-        events = (await engine.stage({ since: null, until: null })).events;
+        const columns = columnsReadBy(await loadRules());
+        events = (await engine.stage({ since: null, until: null }, columns)).events;
+        detail = { columns: columns?.length ?? 'all' };
       } else {
         const config = parseConfig({
           approvedRegions: ['us-east-1', 'eu-west-1', 'us-west-2'],

