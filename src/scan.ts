@@ -8,7 +8,8 @@ import type { DigestModel } from './report/digest-model.js';
 import type { DigestEmail } from './report/email.js';
 import { openDuckDbEngine } from './engine/duckdb.js';
 import type { TimeWindow } from './engine/types.js';
-import type { CoverageFinding, CoverageStatus, CoverageSummary, FindingsFile, RunFacts } from './model.js';
+import type { CoverageFinding, CoverageSummary, FindingsFile, RunFacts } from './model.js';
+import type { CoverageCell } from './trails/evaluate.js';
 import { loadRules } from './rules/load.js';
 import type { RuleDefinition } from './rules/types.js';
 import { isIncomplete, type RunErrorEntry } from './shared/errors.js';
@@ -21,19 +22,10 @@ export interface CoverageInput {
   summary: CoverageSummary;
   errors: RunErrorEntry[];
   /** The accounts × regions picture for the evidence. */
-  matrix: CoverageMatrixCell[];
+  matrix: CoverageCell[];
   accounts: { id: string; name: string | null }[];
   /** Files the coverage audit wrote into the output folder (the org snapshot), for the manifest. */
   files?: string[];
-}
-
-/** One cell of the accounts × regions coverage picture. */
-export interface CoverageMatrixCell {
-  accountId: string;
-  accountName: string | null;
-  region: string;
-  status: CoverageStatus;
-  checks: string[];
 }
 
 /** What a report writer gets: the run as written to findings.json, plus what only the report shows. */

@@ -15,6 +15,7 @@ import type {
   Tier,
 } from '../model.js';
 import type { RuleDefinition } from '../rules/types.js';
+import type { CoverageCell } from '../trails/evaluate.js';
 import type { RunErrorEntry } from '../shared/errors.js';
 import { neutralizeControls } from '../shared/escape.js';
 
@@ -25,13 +26,7 @@ export type DigestRule = Pick<
 >;
 
 /** One cell of the trail coverage matrix, as the coverage evaluator returns it. */
-export interface CoverageMatrixCell {
-  accountId: string;
-  accountName: string | null;
-  region: string;
-  status: CoverageStatus;
-  checks: string[];
-}
+export type CoverageMatrixCell = CoverageCell;
 
 /** Everything the report needs; the engine, the coverage audit and the CLI each supply their part. */
 export interface ReportInput {

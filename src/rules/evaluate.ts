@@ -1,6 +1,6 @@
 import type { Config } from '../config/schema.js';
 import type { QueryEngine, Row, TimeWindow } from '../engine/types.js';
-import type { Risk, RuleRun, Tier } from '../model.js';
+import type { Finding, RuleRun } from '../model.js';
 import { errorMessage, type RunErrorEntry } from '../shared/errors.js';
 import type { Logger } from '../shared/log.js';
 import { startProgress } from '../shared/progress.js';
@@ -25,23 +25,7 @@ export const RULE_OUTPUT_COLUMNS = [
 ] as const;
 
 /** A rule's match before classification: its row, with the rule's (or the row's) tier and risk. */
-export interface RawFinding {
-  ruleId: string;
-  tier: Tier;
-  risk: Risk;
-  eventId: string | null;
-  eventIds?: string[];
-  eventTime: string | null;
-  accountId: string | null;
-  region: string | null;
-  eventSource: string | null;
-  eventName: string | null;
-  principal: string | null;
-  sourceIp: string | null;
-  userAgent: string | null;
-  errorCode: string | null;
-  summary: string;
-}
+export type RawFinding = Omit<Finding, 'suppressed' | 'suppression'>;
 
 // The open window's bounds: every CloudTrail eventTime sorts between these.
 const OPEN_START = '0000-01-01T00:00:00Z';
