@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { ConfigError, InputError } from '../shared/errors.js';
 import { safeForTerminal } from '../shared/escape.js';
+import { VERSION } from '../shared/version.js';
 import { registerCommands } from './commands.js';
 import { EXIT_CODES as EXIT } from './exit-codes.js';
 
@@ -10,6 +11,7 @@ export async function main(argv: string[]): Promise<number> {
     .description(
       'Audit CloudTrail across an AWS Organization: trail coverage, detections, digest and evidence.',
     )
+    .version(VERSION)
     .exitOverride()
     .showHelpAfterError();
   let exitCode: number = EXIT.ok;
