@@ -70,7 +70,7 @@ async function countEvents(files: string[]): Promise<number> {
   try {
     await connection.run(`SET threads = ${THREADS}`);
     const statement = await connection.prepare(
-      `SELECT count(*) AS n FROM (SELECT unnest(Records) AS r FROM read_json($1, columns = {'Records': '${recordsColumnType()}'}, format = 'auto', maximum_object_size = 268435456))`,
+      `SELECT count(*) AS n FROM (SELECT unnest(Records) AS r FROM read_json($1, columns = {'Records': '${recordsColumnType()}'}, format = 'unstructured', maximum_object_size = 268435456))`,
     );
     statement.bindValue(1, listValue(files));
     const reader = await statement.runAndReadAll();
@@ -98,7 +98,7 @@ export async function runPhase(phase: EnginePhase, dir: string): Promise<PhaseRe
     try {
       await connection.run(`SET threads = ${THREADS}`);
       const statement = await connection.prepare(
-        `SELECT count(*) AS n FROM read_json($1, columns = {'Records': 'JSON'}, format = 'auto', maximum_object_size = 268435456)`,
+        `SELECT count(*) AS n FROM read_json($1, columns = {'Records': 'JSON'}, format = 'unstructured', maximum_object_size = 268435456)`,
       );
       statement.bindValue(1, listValue(files));
       detail = { documents: Number((await statement.runAndReadAll()).getRowObjectsJson()[0]?.n ?? 0) };

@@ -41,7 +41,7 @@ export function rawRelationSql(filesExpr: string): string {
 FROM (
   SELECT filename AS "$path", ${PARTITIONS.join(', ')}, unnest(Records) AS r
   FROM read_json(${filesExpr}, columns = {'Records': '${recordsColumnType()}'},
-                 format = 'auto', filename = true, maximum_object_size = ${MAX_OBJECT_BYTES})
+                 format = 'unstructured', filename = true, maximum_object_size = ${MAX_OBJECT_BYTES})
 )`;
 }
 
@@ -52,7 +52,7 @@ SELECT ${athenaProjection('r', columns).join(',\n       ')},
 FROM (
   SELECT filename AS "$path", ${PARTITIONS.join(', ')}, unnest(Records) AS r
   FROM read_json($files, columns = {'Records': '${recordsColumnType(columns)}'},
-                 format = 'auto', filename = true, maximum_object_size = ${MAX_OBJECT_BYTES})
+                 format = 'unstructured', filename = true, maximum_object_size = ${MAX_OBJECT_BYTES})
 )
 WHERE ($since IS NULL OR r.eventTime >= $since)
   AND ($until IS NULL OR r.eventTime < $until)`;
@@ -60,7 +60,7 @@ WHERE ($since IS NULL OR r.eventTime >= $since)
 
 // Whether a file that gave no records holds a Records list at all (an empty list is a valid CloudTrail file).
 const HAS_RECORDS = `SELECT count(*) FILTER (WHERE Records IS NULL) AS missing
-FROM read_json($files, columns = {'Records': 'JSON'}, format = 'auto', maximum_object_size = ${MAX_OBJECT_BYTES})`;
+FROM read_json($files, columns = {'Records': 'JSON'}, format = 'unstructured', maximum_object_size = ${MAX_OBJECT_BYTES})`;
 
 // Staging's own checks (files without records, records missing key fields) read these.
 const ALWAYS_STAGED = ['eventtime', 'eventid', 'eventname', 'eventsource'];
