@@ -52,6 +52,29 @@ describe('sqlLiteral: bound values as Athena ExecutionParameters', () => {
   });
 });
 
+describe('engine.athena identifiers in the config', () => {
+  it('accepts plain lower-case names and refuses anything that could carry SQL, naming each key', () => {
+    expect(
+      parseConfig({ engine: { athena: { database: 'cloudtrail_2', stagingDatabase: 'tw_stage' } } }).engine
+        .athena,
+    ).toMatchObject({
+      database: 'cloudtrail_2',
+      stagingDatabase: 'tw_stage',
+    });
+    let problems: string[] = [];
+    try {
+      parseConfig({
+        engine: { athena: { database: 'x"; DROP TABLE y; --', table: 'CloudTrail', stagingDatabase: 'a.b' } },
+      });
+    } catch (error) {
+      problems = (error as { problems?: string[] }).problems ?? [String(error)];
+    }
+    expect(problems.join('\n')).toMatch(/engine\.athena\.database/);
+    expect(problems.join('\n')).toMatch(/engine\.athena\.table/);
+    expect(problems.join('\n')).toMatch(/engine\.athena\.stagingDatabase/);
+  });
+});
+
 describe('result typing', () => {
   it('types cells by ColumnInfo: numbers, booleans, arrays, null, text', () => {
     expect(athenaValue('42', { Name: 'n', Type: 'bigint' })).toBe(42);
