@@ -1,10 +1,12 @@
 // The daily job, top to bottom as the design reads: config → coverage (discover, per-account audit) →
 // query the day's logs once → classify → report → deliver → exit code.
-import type { AwsDeps } from './aws/clients.js';
+import { awsSection, createClientFactory, type AwsDeps } from './aws/clients.js';
 import type { Config } from './config/schema.js';
 import { coverageForRun } from './coverage-input.js';
 import { sendDigestEmail } from './deliver/email.js';
 import { writeJobSummary } from './deliver/job-summary.js';
+import { openAthenaEngine } from './engine/athena.js';
+import type { QueryEngine } from './engine/types.js';
 import type { FindingsFile } from './model.js';
 import { scanLocal, type ReportWriter } from './scan.js';
 import { ConfigError, type RunErrorEntry } from './shared/errors.js';
@@ -41,14 +43,28 @@ function checkDailyConfig(config: Config, orgSnapshot?: string): void {
       'aws: expected the AWS settings (roleName, accounts…) for the coverage audit, found nothing (or pass --org-snapshot FILE)',
     );
   }
-  if (config.engine.type === 'athena') {
-    problems.push(
-      'engine.type: expected "duckdb" (the Athena engine is not available in this version), found "athena"',
-    );
-  } else if (!config.engine.duckdb.logs) {
+  if (config.engine.type === 'duckdb' && !config.engine.duckdb.logs) {
     problems.push('engine.duckdb.logs: expected the folder of CloudTrail files to audit, found nothing');
   }
   if (problems.length > 0) throw new ConfigError('the configuration cannot run the daily audit', problems);
+}
+
+/**
+ * The engine the config names: Athena over the organization trail's table, queried with the runner's (or
+ * hub role's) credentials; or undefined, meaning the embedded DuckDB over `engine.duckdb.logs`.
+ */
+function openConfiguredEngine(
+  config: Config,
+  log: Logger,
+  deps?: AwsDeps,
+): { engine?: QueryEngine; source: string } {
+  if (config.engine.type === 'duckdb') return { source: config.engine.duckdb.logs ?? '' };
+  const athena = config.engine.athena;
+  const client = createClientFactory(awsSection(config), deps).athena(athena.region);
+  return {
+    engine: openAthenaEngine({ config: athena, client, log }),
+    source: `Athena ${athena.database}.${athena.table} (workgroup ${athena.workgroup})`,
+  };
 }
 
 /** Runs the daily audit and delivers it. Failures of accounts, files, rules or delivery are data in `errors`. */
@@ -60,8 +76,11 @@ export async function runDaily(options: DailyRunOptions): Promise<FindingsFile> 
     ...(options.deps ? { deps: options.deps } : {}),
   });
   const coverage = await coverageForRun(audit, outDir);
+  const { engine, source } = openConfiguredEngine(config, log, options.deps);
   const { doc, report } = await scanLocal({
     logs: config.engine.duckdb.logs ?? '',
+    source,
+    ...(engine ? { engine } : {}),
     window: dayWindow(options.date),
     config,
     outDir,

@@ -1,4 +1,5 @@
-// The local pipeline behind `scan` and `demo`: logs on disk → embedded engine → rules → classify → outputs.
+// The pipeline behind `scan`, `demo` and the daily run: an engine (the embedded one over logs on disk unless
+// the caller opened another) → rules → classify → outputs.
 import { randomBytes } from 'node:crypto';
 import { classifyFindings, expiredSuppressions } from './classify/classify.js';
 import type { Config } from './config/schema.js';
@@ -7,7 +8,7 @@ import { writeFindingsJson, writeManifest, writeQueriesRun } from './deliver/bun
 import type { DigestModel } from './report/digest-model.js';
 import type { DigestEmail } from './report/email.js';
 import { openDuckDbEngine } from './engine/duckdb.js';
-import type { TimeWindow } from './engine/types.js';
+import type { QueryEngine, TimeWindow } from './engine/types.js';
 import type { CoverageFinding, CoverageSummary, FindingsFile, RunFacts } from './model.js';
 import type { CoverageCell } from './trails/evaluate.js';
 import { loadRules } from './rules/load.js';
@@ -59,6 +60,10 @@ export interface LocalScanOptions {
   report?: ReportWriter;
   /** "today" for suppression expiry (YYYY-MM-DD); defaults to the current UTC date. */
   today?: string;
+  /** An engine the caller opened (the daily run's Athena); scanLocal closes it. Unset: DuckDB over `logs`. */
+  engine?: QueryEngine;
+  /** What the engine reads, for the evidence (default: `logs`). */
+  source?: string;
 }
 
 /** What a local scan wrote and found. */
@@ -78,12 +83,14 @@ export async function scanLocal(options: LocalScanOptions): Promise<LocalScanRes
   const { config, log, window } = options;
   const startedAt = new Date();
   const rules = await loadRules(config.rulesDirs);
-  const engine = await openDuckDbEngine({
-    logs: options.logs,
-    log,
-    ...(config.engine.duckdb.threads ? { threads: config.engine.duckdb.threads } : {}),
-    ...(config.engine.duckdb.memoryLimit ? { memoryLimit: config.engine.duckdb.memoryLimit } : {}),
-  });
+  const engine =
+    options.engine ??
+    (await openDuckDbEngine({
+      logs: options.logs,
+      log,
+      ...(config.engine.duckdb.threads ? { threads: config.engine.duckdb.threads } : {}),
+      ...(config.engine.duckdb.memoryLimit ? { memoryLimit: config.engine.duckdb.memoryLimit } : {}),
+    }));
   let detected;
   try {
     detected = await detect(engine, rules, config, window, log);
@@ -118,8 +125,8 @@ export async function scanLocal(options: LocalScanOptions): Promise<LocalScanRes
     startedAt: startedAt.toISOString(),
     finishedAt: new Date().toISOString(),
     window,
-    engine: 'duckdb',
-    source: options.logs,
+    engine: engine.kind,
+    source: options.source ?? options.logs,
     filesRead: detected.stage ? detected.stage.files - detected.stage.filesFailed : 0,
     eventsRead: detected.stage?.events ?? 0,
     bytesRead: detected.stage?.bytesRead ?? 0,

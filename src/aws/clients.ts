@@ -2,6 +2,7 @@
 // config's `aws` section and an AwsDeps (endpoint, runner credentials, retry strategy), so tests and the bench
 // point the real SDK clients at the fake endpoint without patching globals.
 import { AccountClient } from '@aws-sdk/client-account';
+import { AthenaClient } from '@aws-sdk/client-athena';
 import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { OrganizationsClient } from '@aws-sdk/client-organizations';
@@ -40,6 +41,8 @@ export interface AccountClients {
 export interface ClientFactory {
   /** The Organizations client: through the management account's audit role when configured, else the runner's (or hub's) credentials. */
   organizations(): OrganizationsClient;
+  /** An Athena client for the query engine: the runner's (or hub's) credentials, never an audit role. */
+  athena(region?: string): AthenaClient;
   forAccount(accountId: string): AccountClients;
   /** The partition of the ARNs built for role assumption. */
   partition: string;
@@ -117,6 +120,14 @@ export function createClientFactory(aws: AwsConfig, deps: AwsDeps = {}): ClientF
     organizations() {
       const credentials = aws.managementAccountId ? auditCredentials(aws.managementAccountId) : source;
       return new OrganizationsClient({ ...common(aws.region), ...(credentials ? { credentials } : {}) });
+    },
+    athena(region) {
+      // Athena runs where the trail bucket's table lives, in the central account: the per-account audit
+      // roles have no business there.
+      return new AthenaClient({
+        ...common(region ?? aws.region),
+        ...(source ? { credentials: source } : {}),
+      });
     },
     forAccount(accountId) {
       const credentials = auditCredentials(accountId);

@@ -2,6 +2,8 @@ import { z } from 'zod';
 
 const region = z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'an AWS region name such as eu-west-1');
 const accountId = z.string().regex(/^\d{12}$/, 'a 12-digit account id');
+// A Glue database or table name as trailwatch writes it into SQL: lower-case letters, digits, underscores.
+const athenaIdentifier = z.string().regex(/^[a-z0-9_]{1,128}$/, 'a lower-case name of letters, digits and _');
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}/, 'an ISO date (YYYY-MM-DD)');
 
 /** Per-rule overrides: turn a rule off, change its tier or risk, set its parameters. */
@@ -85,13 +87,23 @@ export const engineSchema = z.strictObject({
     .default({}),
   athena: z
     .strictObject({
-      workgroup: z.string().default('primary'),
-      database: z.string().default('default'),
-      table: z.string().default('cloudtrail_logs'),
-      stagingDatabase: z.string().default('trailwatch_staging'),
-      outputLocation: z.string().optional(),
+      workgroup: z
+        .string()
+        .regex(/^[a-zA-Z0-9._-]{1,128}$/, 'an Athena workgroup name')
+        .default('primary'),
+      // Database and table names are written into the staging SQL (identifiers cannot be bound), so they
+      // are held to Glue's plain lower-case form here rather than escaped there.
+      database: athenaIdentifier.default('default'),
+      table: athenaIdentifier.default('cloudtrail_logs'),
+      stagingDatabase: athenaIdentifier.default('trailwatch_staging'),
+      outputLocation: z
+        .string()
+        .regex(/^s3:\/\/[^/]+/, 'an S3 URL such as s3://bucket/prefix/')
+        .optional(),
       region: region.optional(),
       pollSeconds: z.number().positive().default(1),
+      /** A query still running after this long is stopped (StopQueryExecution) and counted as failed. */
+      queryTimeoutSeconds: z.number().positive().default(900),
     })
     .default({
       workgroup: 'primary',
@@ -99,6 +111,7 @@ export const engineSchema = z.strictObject({
       table: 'cloudtrail_logs',
       stagingDatabase: 'trailwatch_staging',
       pollSeconds: 1,
+      queryTimeoutSeconds: 900,
     }),
 });
 

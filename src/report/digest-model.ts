@@ -515,9 +515,11 @@ function buildRuleRuns(facts: RunFacts): DigestRuleRun[] {
 function buildFacts(facts: RunFacts): DigestModel['facts'] {
   const ran = facts.rules.filter((r) => r.status === 'ran' || r.status === 'failed');
   const scanned = facts.rules.reduce((sum, r) => sum + (r.bytesScanned ?? 0), 0);
-  const bytes = facts.engine === 'athena' ? scanned : Math.max(scanned, facts.bytesRead);
+  // Athena bills the staging CTAS (bytesRead: the one pass over the raw logs) and every rule query over the
+  // staged table; DuckDB's rule queries re-read what staging already holds in memory.
+  const bytes = facts.engine === 'athena' ? facts.bytesRead + scanned : Math.max(scanned, facts.bytesRead);
   const cost =
-    facts.engine === 'athena' ? `$${(scanned * ATHENA_USD_PER_BYTE).toFixed(4)}` : '$0 (local engine)';
+    facts.engine === 'athena' ? `$${(bytes * ATHENA_USD_PER_BYTE).toFixed(4)}` : '$0 (local engine)';
   const since = facts.window.since ? formatTime(facts.window.since) : 'first event';
   const until = facts.window.until ? formatTime(facts.window.until) : 'last event';
   const duration = Date.parse(facts.finishedAt) - Date.parse(facts.startedAt);

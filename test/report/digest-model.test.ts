@@ -164,13 +164,18 @@ describe('buildDigestModel', () => {
     expect(model.counts.coverageOk).toBe(19);
   });
 
-  it('prices Athena scans and reports the local engine as free', () => {
+  it('prices Athena scans (the staging CTAS plus every rule query) and reports the local engine as free', () => {
     const base = sampleReportInput();
     const athena = buildDigestModel(sampleReportInput({ facts: { ...base.facts, engine: 'athena' } }));
+    const big = buildDigestModel(
+      sampleReportInput({ facts: { ...base.facts, engine: 'athena', bytesRead: 2_000_000_000_000 } }),
+    );
 
-    expect(athena.facts.cost).toBe('$0.0000');
+    expect(athena.facts.cost).toBe('$0.0001');
     expect(athena.facts.queriesRun).toBe(5);
-    expect(athena.facts.dataScanned).toBe('5.9 MB');
+    expect(athena.facts.dataScanned).toBe('10.7 MB');
+    // 2 TB staged at $5 per TB, plus 5 rules of 1.2 MB each.
+    expect(big.facts.cost).toBe('$10.0000');
     expect(buildDigestModel(base).facts.cost).toBe('$0 (local engine)');
     expect(buildDigestModel(base).facts.duration).toBe('12.5 s');
   });

@@ -1,11 +1,12 @@
 // A fake AWS endpoint on 127.0.0.1 that speaks the real wire protocols for the operations trailwatch calls:
 // JSON 1.1 with X-Amz-Target (Organizations, CloudTrail), the Query protocol with XML answers (STS, EC2) and
-// REST-JSON (Account). Real SDK clients point at it through `endpoint`, so signing, serialization,
+// REST-JSON (Account). Athena (JSON 1.1) runs its queries on a real DuckDB over a folder of CloudTrail files. Real SDK clients point at it through `endpoint`, so signing, serialization,
 // pagination, errors and retries run for real. Credentials it issues in AssumeRole map back to the account,
 // which is how it knows whose trails to answer with. Faults can be injected per account and operation.
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { FakeAthenaError, startFakeAthena, type FakeAthena, type FakeAthenaOptions } from './athena.js';
 import { fakeTrailArn, type FakeAccount, type FakeOrg, type FakeTrail } from './model.js';
 
 /** A fault to inject: what goes wrong, for which account / operation / region, and how many times. */
@@ -32,6 +33,8 @@ export interface FakeAwsOptions {
   pageSize?: number;
   /** Lifetime of issued session credentials. */
   credentialLifetimeSeconds?: number;
+  /** Serve Athena over these CloudTrail files (unset: Athena calls fail as an unknown service). */
+  athena?: FakeAthenaOptions;
 }
 
 /** Credentials issued by the fake (kept so tests can prove none of them leak into output). */
@@ -61,6 +64,8 @@ export interface FakeAws {
   stats: { calls: number; byAccount: Map<string, number>; byOperation: Map<string, number> };
   issued: IssuedCredentials[];
   assumeRoles: AssumeRoleRecord[];
+  /** The fake Athena, when `options.athena` was given: its queries and query faults. */
+  athena?: FakeAthena;
   resetStats(): void;
   close(): Promise<void>;
 }
@@ -140,6 +145,7 @@ export async function startFakeAws(org: FakeOrg, options: FakeAwsOptions = {}): 
   const assumeRoles: AssumeRoleRecord[] = [];
   const accounts = new Map(org.accounts.map((a) => [a.id, a]));
   const management = accounts.get(org.managementAccountId);
+  const athena = options.athena ? await startFakeAthena(options.athena) : undefined;
   const stats = { calls: 0, byAccount: new Map<string, number>(), byOperation: new Map<string, number>() };
 
   const ownTrails = (account: FakeAccount) =>
@@ -460,6 +466,25 @@ export async function startFakeAws(org: FakeOrg, options: FakeAwsOptions = {}): 
     }
   }
 
+  // --- Athena --------------------------------------------------------------------------------------------
+  async function queryService(
+    service: FakeAthena,
+    caller: Caller,
+    operation: string,
+    body: Record<string, unknown>,
+  ): Promise<unknown> {
+    // Athena is queried with the runner's (or hub's) own credentials; the audit roles are read-only on
+    // CloudTrail and have no Athena permissions.
+    if (caller.kind === 'audit') {
+      throw new FakeError(
+        400,
+        'AccessDeniedException',
+        `User is not authorized to perform: athena:${operation}`,
+      );
+    }
+    return service.handle(operation, body);
+  }
+
   // --- wire ------------------------------------------------------------------------------------------------
   function sendError(res: ServerResponse, protocol: Protocol, error: FakeError): void {
     const requestId = randomId(8);
@@ -596,7 +621,9 @@ export async function startFakeAws(org: FakeOrg, options: FakeAwsOptions = {}): 
             ? organizations(caller, operation, body)
             : caller.service === 'cloudtrail'
               ? cloudTrail(caller, operation, body)
-              : undefined;
+              : caller.service === 'athena' && athena
+                ? await queryService(athena, caller, operation, body)
+                : undefined;
         if (result === undefined)
           throw new FakeError(400, 'UnknownOperationException', `unknown service ${caller.service}`);
         answer = JSON.stringify(result);
@@ -606,6 +633,10 @@ export async function startFakeAws(org: FakeOrg, options: FakeAwsOptions = {}): 
     } catch (error) {
       if (error instanceof FakeError) {
         sendError(res, protocol, error);
+        return;
+      }
+      if (error instanceof FakeAthenaError) {
+        sendError(res, protocol, new FakeError(error.status, error.code, error.message));
         return;
       }
       sendError(
@@ -629,17 +660,19 @@ export async function startFakeAws(org: FakeOrg, options: FakeAwsOptions = {}): 
     stats,
     issued,
     assumeRoles,
+    ...(athena ? { athena } : {}),
     resetStats() {
       stats.calls = 0;
       stats.byAccount.clear();
       stats.byOperation.clear();
     },
-    close() {
-      return new Promise<void>((resolve) => {
+    async close() {
+      await new Promise<void>((resolve) => {
         server.close(() => resolve());
         // Hung requests hold their sockets open: cut them so close() completes.
         server.closeAllConnections();
       });
+      await athena?.close();
     },
   };
 }

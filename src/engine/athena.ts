@@ -1,0 +1,369 @@
+// The distributed engine: the same rule SQL, run by Amazon Athena over the organization trail's table.
+// Staging is one CTAS per run into the staging database; every rule then reads that run's table through a
+// `cloudtrail_logs` CTE put in front of its text, so the rule SQL itself is never rewritten.
+import {
+  GetQueryExecutionCommand,
+  GetQueryResultsCommand,
+  StartQueryExecutionCommand,
+  StopQueryExecutionCommand,
+  type AthenaClient,
+  type ColumnInfo,
+  type QueryExecution,
+} from '@aws-sdk/client-athena';
+import { randomBytes } from 'node:crypto';
+import type { Config } from '../config/schema.js';
+import { errorMessage } from '../shared/errors.js';
+import type { Logger } from '../shared/log.js';
+import { CLOUDTRAIL_COLUMNS, PARTITION_COLUMNS } from './cloudtrail-schema.js';
+import type { QueryEngine, QueryStats, Row, StageResult, TimeWindow } from './types.js';
+
+/** The `engine.athena` section of the config. */
+export type AthenaSettings = Config['engine']['athena'];
+
+/** What the Athena engine needs. */
+export interface AthenaEngineOptions {
+  config: AthenaSettings;
+  /** Built by the client factory; the engine owns it from here and destroys it on close(). */
+  client: AthenaClient;
+  log: Logger;
+  /** Aborting stops the running query (StopQueryExecution) and fails the call. */
+  signal?: AbortSignal;
+  /** Names this run's staging table (lower-case letters, digits, _); default: time plus random. */
+  runId?: string;
+  /** Rows per GetQueryResults page (Athena allows at most 1000). */
+  pageSize?: number;
+}
+
+// Backoff between GetQueryExecution polls: start at pollSeconds, grow by half, never above this.
+const MAX_POLL_MS = 10_000;
+// Staging's own checks and the rules' keys always travel, whichever columns the rules name.
+const ALWAYS_STAGED = ['eventtime', 'eventid', 'eventname', 'eventsource'];
+
+/** Thrown when Athena reports a query FAILED or CANCELLED, or when trailwatch stopped it. */
+export class AthenaQueryError extends Error {
+  constructor(
+    message: string,
+    readonly queryId: string,
+    readonly state: string,
+  ) {
+    super(message);
+    this.name = 'AthenaQueryError';
+  }
+}
+
+/**
+ * One bound value as the SQL literal Athena's ExecutionParameters expect: strings in single quotes with
+ * quotes doubled, integers as digits, null as NULL. Lists must already be one comma-separated string.
+ */
+export function sqlLiteral(value: unknown): string {
+  if (value === null || value === undefined) return 'NULL';
+  if (typeof value === 'string') return `'${value.replace(/'/g, "''")}'`;
+  if (typeof value === 'number' && Number.isSafeInteger(value)) return String(value);
+  if (typeof value === 'number' && /^-?\d+\.\d+$/.test(String(value))) return String(value);
+  if (typeof value === 'boolean') return value ? 'TRUE' : 'FALSE';
+  throw new TypeError(
+    `cannot pass a ${Array.isArray(value) ? 'list' : typeof value} to Athena as a parameter`,
+  );
+}
+
+/**
+ * Parses the text of an Athena array cell (`[a, b]`) into strings. Athena prints elements without quotes,
+ * joined by ", ", so an element that itself holds ", " cannot be told apart; the rules return only ids here.
+ */
+export function parseAthenaArray(text: string): string[] {
+  if (!text.startsWith('[') || !text.endsWith(']'))
+    throw new Error(`not an Athena array: ${text.slice(0, 40)}`);
+  const inner = text.slice(1, -1);
+  return inner === '' ? [] : inner.split(', ');
+}
+
+const INTEGER_TYPES = new Set(['bigint', 'integer', 'int', 'smallint', 'tinyint']);
+const DECIMAL_TYPES = new Set(['double', 'real', 'float', 'decimal']);
+
+/** One cell of a GetQueryResults row, typed by its column: Athena sends every value as text. */
+export function athenaValue(text: string | undefined, column: ColumnInfo): unknown {
+  if (text === undefined) return null;
+  const type = (column.Type ?? 'varchar').toLowerCase();
+  if (INTEGER_TYPES.has(type) || DECIMAL_TYPES.has(type)) {
+    const n = Number(text);
+    if (text.trim() === '' || !Number.isFinite(n)) {
+      throw new Error(`column ${column.Name ?? '?'} (${type}) holds ${JSON.stringify(text.slice(0, 40))}`);
+    }
+    return n;
+  }
+  if (type === 'boolean') return text === 'true';
+  if (type === 'array') return parseAthenaArray(text);
+  return text;
+}
+
+/** Puts `WITH cloudtrail_logs AS (SELECT * FROM <table>)` in front of a rule, merging with its own WITH. */
+export function withStagedRelation(sql: string, table: string): string {
+  // Leading comments stay where they are (they say what the rule is); the CTE goes before the statement.
+  const lead = /^(?:\s+|--[^\n]*(?:\n|$)|\/\*[\s\S]*?\*\/)*/.exec(sql)?.[0] ?? '';
+  const body = sql.slice(lead.length);
+  const cte = `cloudtrail_logs AS (SELECT * FROM ${table})`;
+  const own = /^with(\s+recursive)?\s+/i.exec(body);
+  if (own) return `${lead}WITH${own[1] ? ' RECURSIVE' : ''} ${cte},\n${body.slice(own[0].length)}`;
+  return `${lead}WITH ${cte}\n${body}`;
+}
+
+/** The `day` partition value ('yyyy/MM/dd') of an ISO time, or null when it does not start with a date. */
+function partitionDay(iso: string): string | null {
+  const match = /^(\d{4})-(\d{2})-(\d{2})/.exec(iso);
+  return match ? `${match[1]}/${match[2]}/${match[3]}` : null;
+}
+
+function quoted(identifier: string): string {
+  // The config schema holds database and table names to [a-z0-9_]; column names come from the fixed
+  // CloudTrail schema. Checked again here because this is where they enter SQL text.
+  if (!/^[a-z0-9_$]+$/.test(identifier)) throw new Error(`not a plain identifier: ${identifier}`);
+  return `"${identifier}"`;
+}
+
+/** A run id usable in a table name: time plus randomness, so two runs never share a staging table. */
+function newStagingSuffix(now = new Date()): string {
+  const time = now.toISOString().replace(/[-:]/g, '').slice(0, 15).toLowerCase();
+  return `${time}_${randomBytes(4).toString('hex')}`;
+}
+
+/** Opens the Athena engine. No AWS call is made until the first query. */
+export function openAthenaEngine(options: AthenaEngineOptions): QueryEngine {
+  const { config, client, log, signal } = options;
+  // execute() takes the signal per call: dropping the staging table in close() must still run after an abort.
+  const pageSize = Math.min(1000, Math.max(1, options.pageSize ?? 1000));
+  const suffix = options.runId ?? newStagingSuffix();
+  if (!/^[a-z0-9_]+$/.test(suffix))
+    throw new Error(`runId must be lower-case letters, digits and _: ${suffix}`);
+  const stagingTable = `cloudtrail_logs_${suffix}`;
+  const stagedName = `${quoted(config.stagingDatabase)}.${quoted(stagingTable)}`;
+  let staged = false;
+
+  async function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(done, ms);
+      function done() {
+        clearTimeout(timer);
+        signal?.removeEventListener('abort', done);
+        resolve();
+      }
+      signal?.addEventListener('abort', done, { once: true });
+    });
+  }
+
+  async function stop(queryId: string, why: string): Promise<void> {
+    try {
+      // Not tied to the abort signal: the stop must go out precisely when the run is being aborted.
+      await client.send(new StopQueryExecutionCommand({ QueryExecutionId: queryId }));
+      log.warn('athena query stopped', { queryId, why });
+    } catch (error) {
+      log.error('stopping an athena query failed', { queryId, error: errorMessage(error) });
+    }
+  }
+
+  /** Starts a query and waits for it to finish; returns its execution when it SUCCEEDED. */
+  async function execute(
+    sql: string,
+    params: readonly unknown[],
+    database: string,
+    abortable = true,
+  ): Promise<{ queryId: string; execution: QueryExecution; wallMs: number }> {
+    const signal = abortable ? options.signal : undefined;
+    const started = Date.now();
+    signal?.throwIfAborted();
+    const parameters = params.map(sqlLiteral);
+    const start = await client.send(
+      new StartQueryExecutionCommand({
+        QueryString: sql,
+        WorkGroup: config.workgroup,
+        QueryExecutionContext: { Database: database },
+        ...(config.outputLocation ? { ResultConfiguration: { OutputLocation: config.outputLocation } } : {}),
+        ...(parameters.length > 0 ? { ExecutionParameters: parameters } : {}),
+      }),
+      { abortSignal: signal },
+    );
+    const queryId = start.QueryExecutionId;
+    if (!queryId) throw new Error('StartQueryExecution returned no QueryExecutionId');
+    const deadline = started + config.queryTimeoutSeconds * 1000;
+    let delay = config.pollSeconds * 1000;
+    try {
+      for (;;) {
+        const { QueryExecution: execution } = await client.send(
+          new GetQueryExecutionCommand({ QueryExecutionId: queryId }),
+          { abortSignal: signal },
+        );
+        const state = execution?.Status?.State;
+        if (state === 'SUCCEEDED' && execution) return { queryId, execution, wallMs: Date.now() - started };
+        if (state === 'FAILED' || state === 'CANCELLED') {
+          const reason = execution?.Status?.StateChangeReason ?? execution?.Status?.AthenaError?.ErrorMessage;
+          throw new AthenaQueryError(
+            `Athena query ${queryId} ${state}: ${reason ?? 'no reason given'}`,
+            queryId,
+            state,
+          );
+        }
+        const remaining = deadline - Date.now();
+        if (remaining <= 0) {
+          await stop(queryId, 'timeout');
+          throw new AthenaQueryError(
+            `Athena query ${queryId} did not finish within ${config.queryTimeoutSeconds} s; stopped`,
+            queryId,
+            'TIMEOUT',
+          );
+        }
+        await sleep(Math.min(delay, remaining), signal);
+        signal?.throwIfAborted();
+        delay = Math.min(delay * 1.5, MAX_POLL_MS);
+      }
+    } catch (error) {
+      if (signal?.aborted && !(error instanceof AthenaQueryError)) {
+        await stop(queryId, 'aborted');
+        throw new AthenaQueryError(`Athena query ${queryId} aborted; stopped`, queryId, 'ABORTED');
+      }
+      throw error;
+    }
+  }
+
+  /** Pages through a SELECT's results; the first row of the first page is the header. */
+  async function* results(queryId: string): AsyncGenerator<Row> {
+    let token: string | undefined;
+    let columns: ColumnInfo[] | undefined;
+    let first = true;
+    do {
+      const page = await client.send(
+        new GetQueryResultsCommand({ QueryExecutionId: queryId, MaxResults: pageSize, NextToken: token }),
+        { abortSignal: signal },
+      );
+      const info = page.ResultSet?.ResultSetMetadata?.ColumnInfo;
+      if (!info) throw new Error(`Athena query ${queryId}: a result page without column metadata`);
+      columns ??= info;
+      let rows = page.ResultSet?.Rows ?? [];
+      if (first) {
+        const header = rows[0]?.Data?.map((d) => d.VarCharValue);
+        if (!header || header.join('\u0000') !== columns.map((c) => c.Name).join('\u0000')) {
+          throw new Error(`Athena query ${queryId}: the first result row is not the header row`);
+        }
+        rows = rows.slice(1);
+        first = false;
+      }
+      for (const row of rows) {
+        const data = row.Data ?? [];
+        if (data.length !== columns.length) {
+          throw new Error(
+            `Athena query ${queryId}: a result row has ${data.length} values for ${columns.length} columns`,
+          );
+        }
+        const out: Row = {};
+        columns.forEach((column, i) => {
+          out[column.Name ?? `_col${i}`] = athenaValue(data[i]?.VarCharValue, column);
+        });
+        yield out;
+      }
+      token = page.NextToken;
+    } while (token);
+  }
+
+  function stats(queryId: string, execution: QueryExecution, wallMs: number): QueryStats {
+    return {
+      queryId,
+      durationMs: execution.Statistics?.TotalExecutionTimeInMillis ?? wallMs,
+      bytesScanned: execution.Statistics?.DataScannedInBytes ?? 0,
+    };
+  }
+
+  async function* stream(sql: string, params: readonly unknown[]): AsyncGenerator<Row, QueryStats> {
+    // Once staged, rules read this run's table under the name they use; before that, the raw table.
+    const text = staged ? withStagedRelation(sql, stagedName) : sql;
+    const database = staged ? config.stagingDatabase : config.database;
+    const { queryId, execution, wallMs } = await execute(text, params, database);
+    yield* results(queryId);
+    return stats(queryId, execution, wallMs);
+  }
+
+  async function run(sql: string, params: readonly unknown[]): Promise<{ rows: Row[]; stats: QueryStats }> {
+    const rows: Row[] = [];
+    const iterator = stream(sql, params);
+    for (;;) {
+      const next = await iterator.next();
+      if (next.done) return { rows, stats: next.value };
+      rows.push(next.value);
+    }
+  }
+
+  async function stage(window: TimeWindow, columns?: readonly string[]): Promise<StageResult> {
+    const started = Date.now();
+    const wanted = columns
+      ? CLOUDTRAIL_COLUMNS.filter((c) => ALWAYS_STAGED.includes(c) || columns.includes(c))
+      : undefined;
+    const select = wanted ? [...wanted, ...PARTITION_COLUMNS].map(quoted).join(', ') : '*';
+    const where: string[] = [];
+    const params: string[] = [];
+    const since = window.since ? partitionDay(window.since) : null;
+    const until = window.until ? partitionDay(window.until) : null;
+    if (since && until) {
+      // Partition pruning: only the window's days are read. The until day is included because CloudTrail
+      // delivers an event up to ~15 minutes late, into the next day's prefix.
+      where.push('day BETWEEN ? AND ?');
+      params.push(since, until);
+    }
+    if (window.since) {
+      where.push('eventtime >= ?');
+      params.push(window.since);
+    }
+    if (window.until) {
+      where.push('eventtime < ?');
+      params.push(window.until);
+    }
+    const ctas = `CREATE TABLE ${stagedName}
+WITH (format = 'PARQUET', write_compression = 'SNAPPY')
+AS SELECT ${select}
+FROM ${quoted(config.database)}.${quoted(config.table)}${where.length > 0 ? `\nWHERE ${where.join('\n  AND ')}` : ''}`;
+    log.info('staging the window in athena', { table: `${config.stagingDatabase}.${stagingTable}` });
+    const created = await execute(ctas, params, config.stagingDatabase);
+    staged = true;
+    const counted = await execute(`SELECT count(*) AS events FROM ${stagedName}`, [], config.stagingDatabase);
+    let events = 0;
+    for await (const row of results(counted.queryId)) events = Number(row.events ?? 0);
+    const bytesRead =
+      (created.execution.Statistics?.DataScannedInBytes ?? 0) +
+      (counted.execution.Statistics?.DataScannedInBytes ?? 0);
+    log.info('staged', { events, bytesRead, queryId: created.queryId });
+    return {
+      files: 0,
+      filesFailed: 0,
+      events,
+      bytesRead,
+      durationMs: Date.now() - started,
+      errors: [],
+      queryId: created.queryId,
+    };
+  }
+
+  return {
+    kind: 'athena',
+    stage,
+    stream,
+    run,
+    async close() {
+      try {
+        if (staged) {
+          // DROP TABLE is Hive DDL in Athena: backticks, not double quotes. The table's Parquet files stay
+          // under the results location (Athena does not delete them); a lifecycle rule there removes them.
+          await execute(
+            `DROP TABLE IF EXISTS \`${config.stagingDatabase}\`.\`${stagingTable}\``,
+            [],
+            config.stagingDatabase,
+            false,
+          );
+          staged = false;
+        }
+      } catch (error) {
+        log.warn('dropping the staging table failed', {
+          table: `${config.stagingDatabase}.${stagingTable}`,
+          error: errorMessage(error),
+        });
+      } finally {
+        client.destroy();
+      }
+    },
+  };
+}

@@ -1,0 +1,180 @@
+import { mkdtemp, readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createClientFactory } from '../../src/aws/clients.js';
+import { reportWriterFor } from '../../src/cli/report.js';
+import { parseConfig } from '../../src/config/load.js';
+import type { Config } from '../../src/config/schema.js';
+import { detect } from '../../src/detect.js';
+import { openAthenaEngine } from '../../src/engine/athena.js';
+import type { FindingsFile } from '../../src/model.js';
+import { loadRules } from '../../src/rules/load.js';
+import type { RuleDefinition } from '../../src/rules/types.js';
+import { runDaily } from '../../src/run.js';
+import { generateSampleOrg } from '../../src/samples/generate.js';
+import { silentLogger } from '../../src/shared/log.js';
+import { dayWindow } from '../../src/shared/window.js';
+import { generateOrg, startFakeAws, type FakeAws } from '../../src/testing/fake-aws/index.js';
+import { fakeDeps } from './fake-aws/deps.js';
+
+const DATE = '2026-11-20';
+let fake: FakeAws;
+let logs: string;
+let dir: string;
+let rules: RuleDefinition[];
+
+function settings(engine: 'athena' | 'duckdb'): Config {
+  return parseConfig({
+    organization: 'Athena Test Org',
+    approvedRegions: ['us-east-1', 'eu-west-1', 'us-west-2'],
+    approvedImages: ['ami-0123456789abcdef0'],
+    engine: {
+      type: engine,
+      duckdb: { logs },
+      athena: { pollSeconds: 0.01, queryTimeoutSeconds: 20, outputLocation: 's3://tw-results/athena/' },
+    },
+    aws: { timeouts: { callSeconds: 5, accountSeconds: 20 } },
+    report: { pdf: false },
+  });
+}
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'tw-athena-int-'));
+  await generateSampleOrg(join(dir, 'logs'), { events: 3000 });
+  logs = join(dir, 'logs', 'AWSLogs');
+  fake = await startFakeAws(generateOrg(3), { athena: { logs, pollsToFinish: 2 } });
+  rules = await loadRules();
+}, 60_000);
+
+afterAll(async () => fake.close());
+
+function athenaEngine(config: Config) {
+  const client = createClientFactory(config.aws!, fakeDeps(fake)).athena();
+  return openAthenaEngine({ config: config.engine.athena, client, log: silentLogger });
+}
+
+describe('detect on the Athena engine over the fake Athena', () => {
+  it('reads the raw table once per run; every rule runs against the staged table', async () => {
+    const config = settings('athena');
+    const before = fake.athena!.queries.length;
+    const engine = athenaEngine(config);
+    const result = await detect(engine, rules, config, dayWindow(DATE), silentLogger);
+    await engine.close();
+    const queries = fake.athena!.queries.slice(before);
+
+    expect(queries.filter((q) => q.readsRaw)).toHaveLength(1);
+    expect(queries.filter((q) => q.readsRaw)[0]!.sql).toMatch(/^CREATE TABLE /);
+    expect(result.runs.every((r) => r.status === 'ran')).toBe(true);
+    const ruleQueries = queries.filter((q) => q.sql.includes('WITH cloudtrail_logs AS (SELECT * FROM'));
+    expect(ruleQueries).toHaveLength(rules.length);
+    expect(ruleQueries.every((q) => q.database === 'trailwatch_staging' && !q.readsRaw)).toBe(true);
+    for (const run of result.runs) {
+      const query = queries.find((q) => q.id === run.queryId);
+      expect(query?.sql, run.ruleId).toContain(run.sql.trim().split('\n').at(-1)!.trim());
+      expect(run.bytesScanned).toBeGreaterThan(0);
+      expect(run.bytesScanned).toBeLessThan(fake.athena!.rawBytes);
+    }
+    expect(result.stage?.events).toBeGreaterThan(0);
+    expect(result.stage?.bytesRead).toBeGreaterThanOrEqual(fake.athena!.rawBytes);
+    expect(queries.at(-1)!.sql).toMatch(/^DROP TABLE IF EXISTS `trailwatch_staging`\.`cloudtrail_logs_/);
+  }, 30_000);
+
+  it('records a rule whose query FAILED as failed and still runs the others', async () => {
+    const config = settings('athena');
+    fake.athena!.faults.push({
+      match: /^-- kms-key-deletion:/,
+      kind: 'fail',
+      reason: 'HIVE_CURSOR_ERROR: bad file',
+    });
+    const engine = athenaEngine(config);
+    const subset = rules.filter((r) => ['kms-key-deletion', 'root-usage', 'trail-tampering'].includes(r.id));
+    const result = await detect(engine, subset, config, dayWindow(DATE), silentLogger);
+    await engine.close();
+    fake.athena!.faults.length = 0;
+
+    expect(result.runs.map((r) => [r.ruleId, r.status])).toEqual(
+      subset.map((r) => [r.id, r.id === 'kms-key-deletion' ? 'failed' : 'ran']),
+    );
+    expect(result.runs.find((r) => r.ruleId === 'kms-key-deletion')?.reason).toMatch(
+      /FAILED: HIVE_CURSOR_ERROR: bad file/,
+    );
+    expect(result.errors).toEqual([
+      expect.objectContaining({ scope: 'rule', id: 'kms-key-deletion', code: 'rule-failed' }),
+    ]);
+  }, 30_000);
+
+  it('reports every rule as not evaluated when the staging CTAS fails', async () => {
+    const config = settings('athena');
+    fake.athena!.faults.push({
+      match: /^CREATE TABLE/,
+      kind: 'fail',
+      reason: 'AccessDeniedException: glue:CreateTable',
+      times: 1,
+    });
+    const engine = athenaEngine(config);
+    const result = await detect(engine, rules.slice(0, 2), config, dayWindow(DATE), silentLogger);
+    await engine.close();
+
+    expect(result.runs.map((r) => r.status)).toEqual(['failed', 'failed']);
+    expect(result.errors).toEqual([
+      expect.objectContaining({ scope: 'engine', id: 'athena', code: 'staging-failed' }),
+    ]);
+    expect(result.errors[0]!.message).toMatch(/glue:CreateTable/);
+  }, 30_000);
+});
+
+describe('runDaily with engine.type athena', () => {
+  let athenaDoc: FindingsFile;
+  let duckDoc: FindingsFile;
+  let athenaOut: string;
+
+  beforeAll(async () => {
+    athenaOut = join(dir, 'out-athena');
+    const config = settings('athena');
+    athenaDoc = await runDaily({
+      config,
+      date: DATE,
+      outDir: athenaOut,
+      log: silentLogger,
+      report: reportWriterFor(config, silentLogger),
+      deps: fakeDeps(fake),
+      email: false,
+    });
+    const duck = settings('duckdb');
+    duckDoc = await runDaily({
+      config: duck,
+      date: DATE,
+      outDir: join(dir, 'out-duckdb'),
+      log: silentLogger,
+      report: reportWriterFor(duck, silentLogger),
+      deps: fakeDeps(fake),
+      email: false,
+    });
+  }, 60_000);
+
+  it('finds exactly what the embedded engine finds on the same files', () => {
+    const key = (doc: FindingsFile) => doc.findings.map((f) => `${f.ruleId} ${f.eventId ?? ''}`).sort();
+    expect(athenaDoc.findings.length).toBeGreaterThan(0);
+    expect(key(athenaDoc)).toEqual(key(duckDoc));
+    expect(athenaDoc.run.eventsRead).toBe(duckDoc.run.eventsRead);
+  });
+
+  it('records the engine, each rule’s query id and bytes, and the coverage of the fake org', () => {
+    expect(athenaDoc.run.engine).toBe('athena');
+    expect(athenaDoc.run.source).toBe('Athena default.cloudtrail_logs (workgroup primary)');
+    const ids = new Set(fake.athena!.queries.map((q) => q.id));
+    for (const run of athenaDoc.run.rules.filter((r) => r.status === 'ran')) {
+      expect(ids.has(run.queryId ?? ''), run.ruleId).toBe(true);
+      expect(run.bytesScanned).toBeGreaterThan(0);
+    }
+    expect(athenaDoc.run.bytesRead).toBeGreaterThanOrEqual(fake.athena!.rawBytes);
+    expect(athenaDoc.coverageSummary?.accountsTotal).toBe(3);
+  });
+
+  it('prices the scan in the digest', async () => {
+    const text = await readFile(join(athenaOut, 'digest.txt'), 'utf8');
+    expect(text).toContain('Amazon Athena');
+    expect(text).toMatch(/\$0\.\d{4}/);
+  });
+});
