@@ -32,9 +32,6 @@ WITH events AS (
     AND eventsource = 'signin.amazonaws.com'
     AND eventname = 'ConsoleLogin'
 ),
-settings AS (
-  SELECT CAST(? AS bigint) AS threshold
-),
 signins AS (
   SELECT
     *,
@@ -74,25 +71,32 @@ scored AS (
     END AS user_failures,
     count(*) OVER (PARTITION BY recipientaccountid, user_name) AS user_ips
   FROM pairs
+),
+-- Athena binds parameters only in WHERE clauses: the pairs at or over the threshold are selected here and
+-- joined back as a flag.
+over_threshold AS (
+  SELECT recipientaccountid, user_name, sourceipaddress
+  FROM scored
+  WHERE greatest(ip_failures, user_failures) >= ?
 )
 SELECT
   first_event_id AS event_id,
   first_failure AS event_time,
-  recipientaccountid AS account_id,
+  s.recipientaccountid AS account_id,
   region,
   'signin.amazonaws.com' AS event_source,
   'ConsoleLogin' AS event_name,
   principal,
-  sourceipaddress AS source_ip,
+  s.sourceipaddress AS source_ip,
   user_agent,
   error_code,
   CAST(failures AS varchar) || ' failed console sign-in' || CASE WHEN failures > 1 THEN 's' ELSE '' END
     || CASE
-         WHEN user_name = 'HIDDEN_DUE_TO_SECURITY_REASONS' THEN ' with user names that do not exist'
-         WHEN user_name = 'root' THEN ' as root'
-         ELSE ' as ' || user_name
+         WHEN s.user_name = 'HIDDEN_DUE_TO_SECURITY_REASONS' THEN ' with user names that do not exist'
+         WHEN s.user_name = 'root' THEN ' as root'
+         ELSE ' as ' || s.user_name
        END
-    || ' from ' || coalesce(sourceipaddress, 'an unrecorded address')
+    || ' from ' || coalesce(s.sourceipaddress, 'an unrecorded address')
     || CASE
          WHEN ip_failures > failures
            THEN '; this IP failed ' || CAST(ip_failures AS varchar) || ' times across '
@@ -101,19 +105,18 @@ SELECT
        END
     || CASE
          WHEN user_failures > failures
-           THEN '; ' || user_name || ' failed ' || CAST(user_failures AS varchar) || ' times from '
+           THEN '; ' || s.user_name || ' failed ' || CAST(user_failures AS varchar) || ' times from '
              || CAST(user_ips AS varchar) || ' addresses'
          ELSE ''
        END
-    || CASE
-         WHEN ip_failures >= threshold OR user_failures >= threshold
-           THEN ' (threshold ' || CAST(threshold AS varchar) || ' reached)'
-         ELSE ''
-       END
+    || CASE WHEN o.user_name IS NOT NULL THEN ' (failure threshold reached)' ELSE '' END
     || CASE WHEN last_success > first_failure THEN '; followed by a successful sign-in from this IP' ELSE '' END
     AS summary,
-  CASE WHEN ip_failures >= threshold OR user_failures >= threshold THEN 'high' END AS risk,
+  CASE WHEN o.user_name IS NOT NULL THEN 'high' END AS risk,
   CAST(NULL AS varchar) AS tier,
   event_ids
-FROM scored
-CROSS JOIN settings
+FROM scored s
+LEFT JOIN over_threshold o
+  ON o.recipientaccountid = s.recipientaccountid
+  AND o.user_name = s.user_name
+  AND o.sourceipaddress IS NOT DISTINCT FROM s.sourceipaddress

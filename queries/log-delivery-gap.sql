@@ -3,7 +3,10 @@
 -- Only the trailing silence is reported. A gap followed by events again is not: CloudTrail delivers late
 -- events with their original eventTime, so a mid-window gap is a quiet spell, not lost logs, and a trail
 -- that was stopped and restarted is trail-tampering's finding.
--- Binds: window start, window end, window end (twice: the end of the window), gap hours.
+-- Binds: window start, window end, window end (twice: the end of the silence), gap hours.
+-- Athena binds parameters only in WHERE clauses, so the window end enters in the final filter: the bound
+-- end, or, for an open window (a local scan without --until, sentinel '9999-12-31T23:59:59Z'), the latest
+-- event seen anywhere in the window.
 WITH windowed AS (
   SELECT
     *,
@@ -25,20 +28,18 @@ ranked AS (
       OVER (PARTITION BY recipientaccountid, awsregion) AS longest_earlier_gap_seconds
   FROM windowed
 ),
-window_end AS (
-  -- The bound window end, unless it is the open sentinel ('9999-12-31T23:59:59Z', a local scan without
-  -- --until): then the latest event seen anywhere in the window stands in for "now".
-  SELECT
-    CASE WHEN ? < '9999-12-31' THEN ? ELSE max(eventtime) END AS end_time
+latest AS (
+  -- The latest event seen anywhere in the window: the organization was still logging then.
+  SELECT max(eventtime) AS latest_time
   FROM windowed
 ),
 last_seen AS (
   SELECT
     r.*,
-    e.end_time,
-    to_unixtime(from_iso8601_timestamp(e.end_time)) - to_unixtime(from_iso8601_timestamp(r.eventtime)) AS silent_seconds
+    l.latest_time,
+    to_unixtime(from_iso8601_timestamp(l.latest_time)) - to_unixtime(from_iso8601_timestamp(r.eventtime)) AS behind_seconds
   FROM ranked r
-  CROSS JOIN window_end e
+  CROSS JOIN latest l
   WHERE r.recency = 1
 )
 SELECT
@@ -53,12 +54,14 @@ SELECT
   CAST(NULL AS varchar) AS source_ip,
   CAST(NULL AS varchar) AS user_agent,
   CAST(NULL AS varchar) AS error_code,
-  'no events from ' || recipientaccountid || '/' || awsregion || ' for '
-    || CAST(CAST(round(silent_seconds / 3600.0, 1) AS decimal(10, 1)) AS varchar)
-    || ' h since ' || eventtime AS summary,
+  'no events from ' || recipientaccountid || '/' || awsregion || ' since ' || eventtime || ', '
+    || CAST(CAST(round(behind_seconds / 3600.0, 1) AS decimal(10, 1)) AS varchar)
+    || ' h before the latest event in the window' AS summary,
   CAST(NULL AS varchar) AS risk,
   CAST(NULL AS varchar) AS tier,
   ARRAY[eventid] AS event_ids
 FROM last_seen
-WHERE silent_seconds >= ? * 3600
-  AND silent_seconds > coalesce(longest_earlier_gap_seconds, 0)
+WHERE to_unixtime(from_iso8601_timestamp(CASE WHEN ? < '9999-12-31' THEN ? ELSE latest_time END))
+    - to_unixtime(from_iso8601_timestamp(eventtime)) >= ? * 3600
+  AND to_unixtime(from_iso8601_timestamp(CASE WHEN ? < '9999-12-31' THEN ? ELSE latest_time END))
+    - to_unixtime(from_iso8601_timestamp(eventtime)) > coalesce(longest_earlier_gap_seconds, 0)

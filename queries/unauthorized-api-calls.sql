@@ -30,31 +30,39 @@ WITH denied AS (
     AND coalesce(useridentity.invokedby, 'signin.amazonaws.com') = 'signin.amazonaws.com'
     -- Service-linked roles belong to AWS services; their permissions are AWS's to fix, not the customer's.
     AND coalesce(useridentity.sessioncontext.sessionissuer.arn, '') NOT LIKE '%:role/aws-service-role/%'
+),
+per_principal AS (
+  SELECT
+    min_by(eventid, eventtime) AS event_id,
+    min(eventtime) AS event_time,
+    principal_account AS account_id,
+    -- Shown only when every refused call shares it.
+    CASE WHEN count(DISTINCT awsregion) = 1 THEN min(awsregion) END AS region,
+    CASE WHEN count(DISTINCT eventsource) = 1 THEN min(eventsource) END AS event_source,
+    CASE WHEN count(DISTINCT eventname) = 1 THEN min(eventname) END AS event_name,
+    principal,
+    CASE WHEN count(DISTINCT sourceipaddress) = 1 THEN min(sourceipaddress) END AS source_ip,
+    CASE WHEN count(DISTINCT useragent) = 1 THEN min(useragent) END AS user_agent,
+    CASE WHEN count(DISTINCT errorcode) = 1 THEN min(errorcode) END AS error_code,
+    CAST(count(*) AS varchar) || ' refused calls to ' || CAST(count(DISTINCT eventsource || ':' || eventname) AS varchar)
+      || ' API' || CASE WHEN count(DISTINCT eventsource || ':' || eventname) > 1 THEN 's' ELSE '' END
+      || ' (' || array_join(slice(array_sort(array_distinct(array_agg(
+           replace(eventsource, '.amazonaws.com', '') || ':' || eventname))), 1, 5), ', ')
+      || CASE WHEN count(DISTINCT eventsource || ':' || eventname) > 5 THEN ', ...' ELSE '' END || ')'
+      || CASE WHEN count(DISTINCT session_arn) > 1 THEN ' in ' || CAST(count(DISTINCT session_arn) AS varchar) || ' sessions' ELSE '' END
+      || CASE WHEN count(DISTINCT sourceipaddress) > 1 THEN ' from ' || CAST(count(DISTINCT sourceipaddress) AS varchar) || ' addresses' ELSE '' END
+      AS summary,
+    CAST(NULL AS varchar) AS risk,
+    CAST(NULL AS varchar) AS tier,
+    -- The first hundred events, oldest first: enough to investigate, small enough for the report.
+    slice(array_agg(eventid ORDER BY eventtime), 1, 100) AS event_ids,
+    count(*) AS refused
+  FROM denied
+  GROUP BY principal_account, principal
 )
 SELECT
-  min_by(eventid, eventtime) AS event_id,
-  min(eventtime) AS event_time,
-  principal_account AS account_id,
-  -- Shown only when every refused call shares it.
-  CASE WHEN count(DISTINCT awsregion) = 1 THEN min(awsregion) END AS region,
-  CASE WHEN count(DISTINCT eventsource) = 1 THEN min(eventsource) END AS event_source,
-  CASE WHEN count(DISTINCT eventname) = 1 THEN min(eventname) END AS event_name,
-  principal,
-  CASE WHEN count(DISTINCT sourceipaddress) = 1 THEN min(sourceipaddress) END AS source_ip,
-  CASE WHEN count(DISTINCT useragent) = 1 THEN min(useragent) END AS user_agent,
-  CASE WHEN count(DISTINCT errorcode) = 1 THEN min(errorcode) END AS error_code,
-  CAST(count(*) AS varchar) || ' refused calls to ' || CAST(count(DISTINCT eventsource || ':' || eventname) AS varchar)
-    || ' API' || CASE WHEN count(DISTINCT eventsource || ':' || eventname) > 1 THEN 's' ELSE '' END
-    || ' (' || array_join(slice(array_sort(array_distinct(array_agg(
-         replace(eventsource, '.amazonaws.com', '') || ':' || eventname))), 1, 5), ', ')
-    || CASE WHEN count(DISTINCT eventsource || ':' || eventname) > 5 THEN ', ...' ELSE '' END || ')'
-    || CASE WHEN count(DISTINCT session_arn) > 1 THEN ' in ' || CAST(count(DISTINCT session_arn) AS varchar) || ' sessions' ELSE '' END
-    || CASE WHEN count(DISTINCT sourceipaddress) > 1 THEN ' from ' || CAST(count(DISTINCT sourceipaddress) AS varchar) || ' addresses' ELSE '' END
-    AS summary,
-  CAST(NULL AS varchar) AS risk,
-  CAST(NULL AS varchar) AS tier,
-  -- The first hundred events, oldest first: enough to investigate, small enough for the report.
-  slice(array_agg(eventid ORDER BY eventtime), 1, 100) AS event_ids
-FROM denied
-GROUP BY principal_account, principal
-HAVING count(*) >= ?
+  event_id, event_time, account_id, region, event_source, event_name, principal, source_ip, user_agent,
+  error_code, summary, risk, tier, event_ids
+FROM per_principal
+-- Athena binds parameters only in WHERE clauses, so the threshold filters here rather than in a HAVING.
+WHERE refused >= ?

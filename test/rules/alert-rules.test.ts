@@ -61,7 +61,7 @@ describe('console-login-failure', () => {
 
     expect(result).toHaveLength(3);
     expect(result.map((f) => f.risk)).toEqual(['high', 'high', 'high']);
-    expect(result[0]?.summary).toContain('this IP failed 6 times across 3 user names (threshold 5 reached)');
+    expect(result[0]?.summary).toContain('this IP failed 6 times across 3 user names (failure threshold reached)');
     expect(result.flatMap((f) => f.eventIds ?? []).sort()).toEqual(
       times(6, (i) => `00000000-0000-4000-8000-${String(i + 1).padStart(12, '0')}`),
     );

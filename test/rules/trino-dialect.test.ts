@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { TrinoSQL } from 'dt-sql-parser';
 import { describe, expect, it } from 'vitest';
 import { PROJECT_ROOT } from '../../src/shared/version.js';
-import { maskSql } from '../support/sql-mutate.js';
+import { maskSql, placeholdersOutsideWhere } from '../support/sql-mutate.js';
 
 // Functions the catalogue may call: each exists in Trino (Athena engine v3) with the meaning the rules use,
 // and runs on DuckDB natively or through src/engine/trino-compat.ts. `concat` is left out on purpose:
@@ -36,6 +36,13 @@ describe('queries are Athena (Trino) SQL', () => {
     const called = [...masked.matchAll(/\b([A-Za-z_][A-Za-z0-9_]*)\s*\(/g)].map((m) => m[1]!.toLowerCase());
     const unknown = [...new Set(called.filter((n) => !SYNTAX.has(n) && !PORTABLE_FUNCTIONS.has(n)))];
     expect(unknown).toEqual([]);
+  });
+
+  // Athena binds execution parameters only inside WHERE clauses ("SELECT ? FROM table is not supported").
+  it.each(files)('%s places every ? parameter in a WHERE clause', async (file) => {
+    const sql = await readFile(join(dir, file), 'utf8');
+    const lines = placeholdersOutsideWhere(sql).map((offset) => sql.slice(0, offset).split('\n').length);
+    expect(lines).toEqual([]);
   });
 
   it('the grammar check rejects DuckDB-only syntax (so the test above can fail)', () => {

@@ -73,3 +73,35 @@ export function removeFilters(sql: string): string {
   }
   return result;
 }
+
+/** The offsets of `?` placeholders that are not inside a WHERE clause (Athena binds them only there). */
+export function placeholdersOutsideWhere(sql: string): number[] {
+  const masked = maskSql(sql);
+  const inWhere: [number, number][] = [];
+  const keyword = /\bWHERE\b/gi;
+  for (let m = keyword.exec(masked); m; m = keyword.exec(masked)) {
+    const start = m.index + m[0].length;
+    let depth = 0;
+    let end = masked.length;
+    for (let k = start; k < masked.length; k += 1) {
+      const ch = masked[k];
+      if (ch === '(') depth += 1;
+      else if (ch === ')') {
+        depth -= 1;
+        if (depth < 0) {
+          end = k;
+          break;
+        }
+      } else if (depth === 0 && /\s/.test(masked[k - 1] ?? ' ') && CLAUSE_END.test(masked.slice(k, k + 12))) {
+        end = k;
+        break;
+      }
+    }
+    inWhere.push([start, end]);
+  }
+  const outside: number[] = [];
+  for (let i = masked.indexOf('?'); i !== -1; i = masked.indexOf('?', i + 1)) {
+    if (!inWhere.some(([a, b]) => i >= a && i < b)) outside.push(i);
+  }
+  return outside;
+}
