@@ -3,7 +3,9 @@
 import { randomBytes } from 'node:crypto';
 import { classifyFindings, expiredSuppressions } from './classify/classify.js';
 import type { Config } from './config/schema.js';
+import { checkConfigRuleIds } from './config/rule-ids.js';
 import { detect } from './detect.js';
+import { COVERAGE_CHECKS } from './trails/evaluate.js';
 import { writeFindingsJson, writeManifest, writeQueriesRun } from './deliver/bundle.js';
 import type { DigestModel } from './report/digest-model.js';
 import type { DigestEmail } from './report/email.js';
@@ -46,8 +48,11 @@ export interface ReportOutput {
   model?: DigestModel;
 }
 
-/** A report writer plugged in by the caller (the digest and evidence renderer). */
-export type ReportWriter = (context: ReportContext) => Promise<ReportOutput>;
+/** A report writer plugged in by the caller (the digest and evidence renderer), with its known problems. */
+export type ReportWriter = ((context: ReportContext) => Promise<ReportOutput>) & {
+  /** Problems known before rendering (no browser for the PDF), recorded in findings.json itself. */
+  preflight?: () => RunErrorEntry[];
+};
 
 /** Options of one local scan. */
 export interface LocalScanOptions {
@@ -83,6 +88,11 @@ export async function scanLocal(options: LocalScanOptions): Promise<LocalScanRes
   const { config, log, window } = options;
   const startedAt = new Date();
   const rules = await loadRules(config.rulesDirs);
+  checkConfigRuleIds(
+    config,
+    rules.map((r) => r.id),
+    Object.keys(COVERAGE_CHECKS),
+  );
   const engine =
     options.engine ??
     (await openDuckDbEngine({
@@ -109,6 +119,16 @@ export async function scanLocal(options: LocalScanOptions): Promise<LocalScanRes
       severity: 'warning',
     });
   }
+  // Nothing to look at is not a clean day: a missing sync, a wrong folder or a stopped organization trail
+  // all look like this.
+  if (detected.stage && detected.stage.events === 0) {
+    errors.push({
+      scope: 'engine',
+      id: options.source ?? options.logs,
+      code: 'no-events-in-window',
+      message: `no CloudTrail events were found${window.since || window.until ? ` between ${window.since ?? 'the start'} and ${window.until ?? 'the end'}` : ''}; nothing could be audited`,
+    });
+  }
   for (const run of detected.runs.filter((r) => r.status === 'not-configured')) {
     errors.push({
       scope: 'rule',
@@ -124,7 +144,11 @@ export async function scanLocal(options: LocalScanOptions): Promise<LocalScanRes
     organization: config.organization,
     startedAt: startedAt.toISOString(),
     finishedAt: new Date().toISOString(),
-    window,
+    // Without --since/--until the audited span is that of the events themselves.
+    window: {
+      since: window.since ?? detected.stage?.firstEvent ?? null,
+      until: window.until ?? detected.stage?.lastEvent ?? null,
+    },
     engine: engine.kind,
     source: options.source ?? options.logs,
     filesRead: detected.stage ? detected.stage.files - detected.stage.filesFailed : 0,
@@ -145,6 +169,11 @@ export async function scanLocal(options: LocalScanOptions): Promise<LocalScanRes
     ...(options.coverage ? { coverageSummary: options.coverage.summary } : {}),
     errors,
   };
+  const known = options.report?.preflight?.() ?? [];
+  if (known.length > 0) {
+    doc.errors.push(...known);
+    doc.run.complete = false;
+  }
   const written = await writeFindingsJson(options.outDir, doc);
   const files = [
     written.path,
@@ -162,11 +191,14 @@ export async function scanLocal(options: LocalScanOptions): Promise<LocalScanRes
       ...(options.coverage ? { coverage: options.coverage } : {}),
     });
     files.push(...report.files);
-    if (report.errors.length > 0) {
+    const fresh = report.errors.filter(
+      (e) => !known.some((k) => k.scope === e.scope && k.id === e.id && k.code === e.code),
+    );
+    if (fresh.length > 0) {
       // Report problems (e.g. no browser for the PDF) come after findings.json (whose hash the evidence
       // quotes) was written: they are said in manifest.json and on the terminal, and make the run incomplete.
-      late.push(...report.errors);
-      doc.errors.push(...report.errors);
+      late.push(...fresh);
+      doc.errors.push(...fresh);
       doc.run.complete = false;
     }
   }

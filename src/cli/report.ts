@@ -1,11 +1,15 @@
 import type { Config } from '../config/schema.js';
-import { reportInputFromRun, writeReport } from '../report/index.js';
+import { reportInputFromRun, reportPreflight, writeReport } from '../report/index.js';
 import type { ReportWriter } from '../scan.js';
 import type { Logger } from '../shared/log.js';
 
 /** The digest and evidence writer used by `scan --report`, `demo` and `run`. */
 export function reportWriterFor(config: Config, log: Logger): ReportWriter {
-  return async ({ outDir, doc, rules, findingsSha256, coverage }) => {
+  const pdf = {
+    pdf: config.report.pdf,
+    ...(config.report.browserPath ? { browserPath: config.report.browserPath } : {}),
+  };
+  const write: ReportWriter = async ({ outDir, doc, rules, findingsSha256, coverage }) => {
     const input = reportInputFromRun(
       { doc, rules, findingsSha256, ...(coverage ? { coverage } : {}) },
       { maxEventsPerGroup: config.report.maxEventsPerGroup },
@@ -18,4 +22,6 @@ export function reportWriterFor(config: Config, log: Logger): ReportWriter {
     });
     return { files: result.files, errors: result.errors, email: result.email, model: result.model };
   };
+  write.preflight = () => reportPreflight(pdf);
+  return write;
 }

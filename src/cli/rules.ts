@@ -1,6 +1,8 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
+import { checkConfigRuleIds } from '../config/rule-ids.js';
 import { renderCatalogueTable, updateReadmeCatalogue } from '../rules/catalogue-doc.js';
+import { COVERAGE_CHECKS } from '../trails/evaluate.js';
 import { loadConfig } from '../config/load.js';
 import { InputError } from '../shared/errors.js';
 import { safeForTerminal } from '../shared/escape.js';
@@ -21,6 +23,11 @@ export function registerRules(program: Command, setExit: SetExit): void {
     .action(async (opts: { json?: boolean; config?: string }) => {
       const { config } = await loadConfig(opts.config);
       const all = await loadRules(config.rulesDirs);
+      checkConfigRuleIds(
+        config,
+        all.map((r) => r.id),
+        Object.keys(COVERAGE_CHECKS),
+      );
       const rows = all.map((r) => {
         const o = config.rules[r.id];
         return {
@@ -86,12 +93,13 @@ export function registerRules(program: Command, setExit: SetExit): void {
     .option('--readme <file>', 'README to update', 'README.md')
     .option('--check', 'exit 2 when the table is stale instead of writing it')
     .action(async (opts: { readme: string; check?: boolean }) => {
-      const readme = await readFile(opts.readme, 'utf8');
+      const readme = await readFile(opts.readme, 'utf8').catch((error: unknown) => {
+        throw new InputError(`cannot read ${opts.readme}`, { cause: error });
+      });
       const updated = updateReadmeCatalogue(readme, renderCatalogueTable(await loadRules()));
       if (opts.check) {
         if (updated !== readme) {
-          process.stderr.write(`${opts.readme}: the rule catalogue table is stale; run npm run docs\n`);
-          setExit(EXIT_CODES.incomplete);
+          throw new InputError(`${opts.readme}: the rule catalogue table is stale; run npm run docs`);
         }
         return;
       }
@@ -105,9 +113,14 @@ export function registerRules(program: Command, setExit: SetExit): void {
     .option('--config <file>', 'configuration file (adds rulesDirs)')
     .action(async (ids: string[], opts: { config?: string }) => {
       const { config } = await loadConfig(opts.config);
-      const selected = (await loadRules(config.rulesDirs)).filter(
-        (r) => ids.length === 0 || ids.includes(r.id),
-      );
+      const all = await loadRules(config.rulesDirs);
+      const unknown = ids.filter((id) => !all.some((r) => r.id === id));
+      if (unknown.length > 0) {
+        throw new InputError(
+          `no rule with id ${unknown.map((u) => `"${u}"`).join(', ')} (see: trailwatch rules list)`,
+        );
+      }
+      const selected = all.filter((r) => ids.length === 0 || ids.includes(r.id));
       let failed = 0;
       let passed = 0;
       for (const rule of selected) {

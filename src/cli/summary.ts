@@ -14,16 +14,20 @@ export function formatRunSummary(doc: FindingsFile, outDir: string): string {
     `${alerts.length} alert${alerts.length === 1 ? '' : 's'}, ${review.length} to review, ${suppressed} suppressed` +
       ` — ${doc.run.eventsRead.toLocaleString('en-US')} events in ${doc.run.filesRead} files`,
   );
-  const byRule = new Map<string, { tier: string; risk: string; count: number }>();
+  const byRule = new Map<string, { rule: string; tier: string; risk: string; count: number }>();
   for (const f of active) {
-    const entry = byRule.get(f.ruleId) ?? { tier: f.tier, risk: f.risk, count: 0 };
+    // By tier and rule: a row-escalated finding counts with the alerts, its siblings with the review items.
+    const key = `${f.tier === 'alert' ? 0 : 1}\u0000${f.ruleId}`;
+    const entry = byRule.get(key) ?? { rule: f.ruleId, tier: f.tier, risk: f.risk, count: 0 };
     entry.count += 1;
     // Show the rule's highest risk among its findings.
     if (RISK_RANK[f.risk] < RISK_RANK[entry.risk as Risk]) entry.risk = f.risk;
-    byRule.set(f.ruleId, entry);
+    byRule.set(key, entry);
   }
-  for (const [rule, e] of byRule)
-    lines.push(`  ${e.tier.padEnd(6)} ${e.risk.padEnd(6)} ${String(e.count).padStart(5)}  ${rule}`);
+  // Findings arrive sorted (alerts first, then risk and rule), so insertion order reads right.
+  for (const e of byRule.values()) {
+    lines.push(`  ${e.tier.padEnd(6)} ${e.risk.padEnd(6)} ${String(e.count).padStart(5)}  ${e.rule}`);
+  }
   if (doc.coverageSummary) {
     const s = doc.coverageSummary;
     lines.push(

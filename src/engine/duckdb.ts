@@ -148,7 +148,7 @@ FROM (SELECT CAST(NULL AS VARCHAR) AS "$path", CAST(NULL AS VARCHAR) AS account,
   async function stage(window: TimeWindow, columns?: readonly string[]): Promise<StageResult> {
     stagedColumns = columns ? new Set([...columns, ...ALWAYS_STAGED]) : undefined;
     const started = Date.now();
-    const files = await listLogFiles(options.logs);
+    const files = await listLogFiles(options.logs, window);
     const errors: RunErrorEntry[] = [];
     await createEmptyTable();
     const progress =
@@ -205,14 +205,21 @@ FROM (SELECT CAST(NULL AS VARCHAR) AS "$path", CAST(NULL AS VARCHAR) AS account,
         message: `${String(row.n)} record(s) lack eventTime, eventName, eventSource or eventID; evaluated with those fields empty`,
       });
     }
-    const count = await connection.runAndReadAll('SELECT count(*) AS n FROM cloudtrail_logs');
-    const events = Number(count.getRowObjectsJson()[0]?.n ?? 0);
+    const count = await connection.runAndReadAll(
+      'SELECT count(*) AS n, min(eventtime) AS first_event, max(eventtime) AS last_event FROM cloudtrail_logs',
+    );
+    const totals = count.getRowObjectsJson()[0];
+    const events = Number(totals?.n ?? 0);
     const result: StageResult = {
       files: files.length,
       filesFailed,
       events,
       bytesRead: files.reduce((sum, f) => sum + f.bytes, 0),
       durationMs: Date.now() - started,
+      firstEvent:
+        totals?.first_event === null || totals?.first_event === undefined ? null : String(totals.first_event),
+      lastEvent:
+        totals?.last_event === null || totals?.last_event === undefined ? null : String(totals.last_event),
       errors,
       queryId: `duckdb-stage`,
     };

@@ -12,8 +12,35 @@ export interface LogFile {
 // neither holds management events.
 const SKIPPED_DIRS = new Set(['CloudTrail-Digest', 'CloudTrail-Insight', 'node_modules', '.git']);
 
-/** Lists `*.json` and `*.json.gz` files below `dir` (sorted), skipping digest and Insights folders. */
-export async function listLogFiles(dir: string): Promise<LogFile[]> {
+const DAY_MS = 86_400_000;
+// The delivery day in the S3 key, for both the account and the organization trail layouts.
+const PATH_DAY = /\/CloudTrail\/[a-z0-9-]+\/(\d{4})\/(\d{2})\/(\d{2})\//;
+
+/**
+ * Whether a file can hold events of the window, judged by the day in its S3 key: CloudTrail delivers a
+ * file within minutes, but a day either side keeps late and early deliveries. Files outside the S3 layout
+ * are always read.
+ */
+export function mayHoldWindow(
+  path: string,
+  window?: { since: string | null; until: string | null },
+): boolean {
+  const m = PATH_DAY.exec(path.replace(/\\/g, '/'));
+  if (!m || !window) return true;
+  const day = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]));
+  if (window.since && day < Date.parse(window.since.slice(0, 10)) - DAY_MS) return false;
+  if (window.until && day > Date.parse(window.until.slice(0, 10)) + DAY_MS) return false;
+  return true;
+}
+
+/**
+ * Lists `*.json` and `*.json.gz` files below `dir` (sorted), skipping digest and Insights folders, and,
+ * when a window is given, files whose S3 key puts them days away from it (a synced bucket keeps history).
+ */
+export async function listLogFiles(
+  dir: string,
+  window?: { since: string | null; until: string | null },
+): Promise<LogFile[]> {
   const root = resolve(dir);
   let info;
   try {
@@ -29,7 +56,7 @@ export async function listLogFiles(dir: string): Promise<LogFile[]> {
       const path = join(current, entry.name);
       if (entry.isDirectory()) {
         if (!SKIPPED_DIRS.has(entry.name)) await walk(path);
-      } else if (entry.isFile() && /\.json(\.gz)?$/i.test(entry.name)) {
+      } else if (entry.isFile() && /\.json(\.gz)?$/i.test(entry.name) && mayHoldWindow(path, window)) {
         out.push({ path, bytes: (await stat(path)).size });
       }
     }

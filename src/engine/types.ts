@@ -16,6 +16,9 @@ export interface StageResult {
   events: number;
   bytesRead: number;
   durationMs: number;
+  /** The earliest and latest eventTime staged (null when nothing was staged or the engine does not say). */
+  firstEvent?: string | null;
+  lastEvent?: string | null;
   /** Bad files and other problems: the good files are still evaluated. */
   errors: RunErrorEntry[];
   queryId?: string;

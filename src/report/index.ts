@@ -107,6 +107,22 @@ function missingBrowserMessage(configured: string | undefined): string {
   return `evidence.pdf was not written: ${where}. Install one (${INSTALL_BROWSER_HINT}) or set report.browserPath or PUPPETEER_EXECUTABLE_PATH. digest.html, digest.txt and findings.json hold the results.`;
 }
 
+/**
+ * What is already known to fail before anything is rendered: no browser for the PDF. Run first, so
+ * findings.json can say it (the PDF that would quote its hash will not exist).
+ */
+export function reportPreflight(options: Pick<WriteReportOptions, 'pdf' | 'browserPath'>): RunErrorEntry[] {
+  if (!options.pdf || findBrowser({ configured: options.browserPath })) return [];
+  return [
+    {
+      scope: 'report',
+      id: 'evidence.pdf',
+      code: 'pdf-browser-missing',
+      message: missingBrowserMessage(options.browserPath),
+    },
+  ];
+}
+
 /** Renders the digest and evidence from `input` into `outDir`. Browser problems become error entries. */
 export async function writeReport(
   outDir: string,
@@ -122,12 +138,7 @@ export async function writeReport(
   if (options.pdf) {
     const browserPath = findBrowser({ configured: options.browserPath });
     if (!browserPath) {
-      errors.push({
-        scope: 'report',
-        id: 'evidence.pdf',
-        code: 'pdf-browser-missing',
-        message: missingBrowserMessage(options.browserPath),
-      });
+      errors.push(...reportPreflight(options));
       log.warn('no browser: evidence.pdf not written', { hint: INSTALL_BROWSER_HINT });
     } else {
       const started = Date.now();

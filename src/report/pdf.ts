@@ -3,7 +3,7 @@
 // JavaScript is off, and the document carries a Content-Security-Policy of its own).
 import { accessSync, constants, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { delimiter, join } from 'node:path';
 import puppeteer from 'puppeteer-core';
 import type { Browser, HTTPRequest } from 'puppeteer-core';
 import { loadTemplate } from './templates.js';
@@ -60,8 +60,18 @@ export function findBrowser(
   for (const candidate of options.candidates ?? BROWSER_CANDIDATES) {
     if (isExecutable(candidate)) return candidate;
   }
+  // Then the same names anywhere on PATH (e.g. /usr/local/bin), as scripts/setup.sh looks for them.
+  for (const dir of (env.PATH ?? '').split(delimiter).filter(Boolean)) {
+    for (const name of BROWSER_NAMES) {
+      const candidate = join(dir, name);
+      if (isExecutable(candidate)) return candidate;
+    }
+  }
   return null;
 }
+
+/** Browser executable names looked up on PATH. */
+export const BROWSER_NAMES = ['chromium', 'chromium-browser', 'google-chrome', 'google-chrome-stable'];
 
 /** How to print. */
 export interface PrintOptions {

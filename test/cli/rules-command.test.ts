@@ -116,3 +116,25 @@ describe('trailwatch rules', () => {
     expect(err).toContain('orphan.yaml: expected its query at');
   });
 });
+
+describe('rule ids named in the config or on the command line', () => {
+  it('refuses a per-rule setting or a suppression for a rule that does not exist (exit 3)', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'tw-typo-'));
+    const config = join(dir, 'c.yaml');
+    await writeFile(
+      config,
+      'rules:\n  iam-chnage: { enabled: false }\nsuppressions:\n  - { rule: console-logn, reason: typo }\n  - { rule: trail-single-region-only, reason: a coverage check id is fine }\n',
+    );
+    const { code, err } = await cli(['rules', 'list', '--config', config]);
+    expect(code).toBe(3);
+    expect(err).toContain('rules.iam-chnage: expected a rule id');
+    expect(err).toContain('suppressions[0].rule: expected a rule or coverage check id, found "console-logn"');
+    expect(err).not.toContain('suppressions[2]');
+  });
+
+  it('rules test refuses an unknown id instead of passing with nothing run', async () => {
+    const { code, err } = await cli(['rules', 'test', 'nope']);
+    expect(code).toBe(3);
+    expect(err).toContain('no rule with id "nope"');
+  });
+});

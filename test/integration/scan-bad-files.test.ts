@@ -121,3 +121,104 @@ describe('scan over a folder with a corrupt .gz and a non-JSON file', () => {
     }
   });
 });
+
+describe('scan with nothing to audit', () => {
+  it('is never reported clean: no events in scope makes the run incomplete (exit 2)', async () => {
+    const empty = await mkdtemp(join(tmpdir(), 'tw-empty-'));
+    const spy = vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
+    const err = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    let code: number;
+    try {
+      code = await main([
+        'node',
+        'trailwatch',
+        'scan',
+        '--logs',
+        empty,
+        '--out',
+        join(empty, 'out'),
+        '--config',
+        '/dev/null',
+      ]);
+    } finally {
+      spy.mockRestore();
+      err.mockRestore();
+    }
+    const doc = JSON.parse(await readFile(join(empty, 'out', 'findings.json'), 'utf8')) as FindingsFile;
+    expect(code).toBe(2);
+    expect(doc.run.complete).toBe(false);
+    expect(doc.errors.filter((e) => e.severity !== 'warning').map((e) => e.code)).toEqual([
+      'no-events-in-window',
+    ]);
+  });
+
+  it('reads only the files whose S3 key can hold the window, and says so when none has events', async () => {
+    const spy = vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
+    const err = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    const outside = join(out, 'outside');
+    let code: number;
+    try {
+      code = await main([
+        'node',
+        'trailwatch',
+        'scan',
+        '--logs',
+        join(logs, 'AWSLogs'),
+        '--since',
+        '2026-10-01',
+        '--until',
+        '2026-10-02',
+        '--out',
+        outside,
+        '--config',
+        '/dev/null',
+      ]);
+    } finally {
+      spy.mockRestore();
+      err.mockRestore();
+    }
+    const doc = JSON.parse(await readFile(join(outside, 'findings.json'), 'utf8')) as FindingsFile;
+    expect(code).toBe(2);
+    // The truncated file sits in the 2026/11/20 folder: it is not even read for an October window.
+    expect(doc.run.filesRead).toBe(0);
+    expect(doc.errors.filter((e) => e.severity !== 'warning').map((e) => e.code)).toEqual([
+      'no-events-in-window',
+    ]);
+  });
+});
+
+describe('scan --report without a browser', () => {
+  it('writes the digest and records the missing PDF in findings.json itself', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'tw-nobrowser-'));
+    await writeFile(join(dir, 'one.json'), JSON.stringify({ Records: [fillRecord({}, 1)] }));
+    vi.stubEnv('PUPPETEER_EXECUTABLE_PATH', '/nonexistent/chromium');
+    const spy = vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
+    const err = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    let code: number;
+    try {
+      code = await main([
+        'node',
+        'trailwatch',
+        'scan',
+        '--logs',
+        dir,
+        '--out',
+        join(dir, 'out'),
+        '--report',
+        '--config',
+        '/dev/null',
+      ]);
+    } finally {
+      spy.mockRestore();
+      err.mockRestore();
+      vi.unstubAllEnvs();
+    }
+    expect(code).toBe(2);
+    const doc = JSON.parse(await readFile(join(dir, 'out', 'findings.json'), 'utf8')) as FindingsFile;
+    expect(doc.errors.map((e) => e.code)).toContain('pdf-browser-missing');
+    expect(doc.run.complete).toBe(false);
+    await expect(readFile(join(dir, 'out', 'digest.html'), 'utf8')).resolves.toContain(
+      'evidence.pdf was not written',
+    );
+  });
+});

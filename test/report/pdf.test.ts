@@ -61,3 +61,14 @@ describe('destinationPages', () => {
     expect(destinationPages(new TextEncoder().encode('%PDF-1.7 garbage'))).toEqual({});
   });
 });
+
+describe('findBrowser on PATH', () => {
+  it('finds a browser by name on PATH when no usual install place has one', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tw-path-'));
+    const fake = join(dir, 'chromium');
+    writeFileSync(fake, '#!/bin/sh\n');
+    chmodSync(fake, 0o755);
+    expect(findBrowser({ env: { PATH: `/nonexistent:${dir}` }, candidates: [] })).toBe(fake);
+    expect(findBrowser({ env: { PATH: '/nonexistent' }, candidates: [] })).toBeNull();
+  });
+});
