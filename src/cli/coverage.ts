@@ -33,7 +33,9 @@ function table(header: string[], rows: string[][]): string[] {
 export function formatCoverageReport(audit: CoverageAudit): string[] {
   const { summary, findings, errors } = audit.result;
   const lines: string[] = [];
-  const org = audit.snapshot.organizationId ?? 'static account list';
+  const org =
+    audit.snapshot.organizationId ??
+    (audit.snapshot.accounts.length > 0 ? 'static account list' : 'the organization (discovery failed)');
   lines.push(
     `Trail coverage of ${safeForTerminal(org)}, collected ${safeForTerminal(audit.snapshot.collectedAt)}`,
   );

@@ -37,7 +37,11 @@ export const awsSchema = z.strictObject({
   /** The RoleSessionName of every assumed session: it names trailwatch in the accounts' own CloudTrail. */
   sessionName: z
     .string()
-    .regex(/^[\w+=,.@-]{2,64}$/, 'a role session name (2-64 of letters, digits and +=,.@_-)')
+    // The audit role's trust policy (iam/audit-role.yaml) admits only sessions named trailwatch*.
+    .regex(
+      /^trailwatch[\w+=,.@-]{0,54}$/,
+      'a role session name starting with "trailwatch" (letters, digits and +=,.@_- after it)',
+    )
     .default('trailwatch'),
   /**
    * The management account: Organizations is read through the audit role there. Unset: through the runner's

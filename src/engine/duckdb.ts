@@ -154,7 +154,13 @@ FROM (SELECT CAST(NULL AS VARCHAR) AS "$path", CAST(NULL AS VARCHAR) AS account,
     const progress =
       options.progress === false
         ? null
-        : startProgress(`reading ${files.length} CloudTrail files`, 100, options.log);
+        : startProgress(
+            `reading ${files.length} CloudTrail files`,
+            100,
+            options.log,
+            process.stderr,
+            'percent',
+          );
     let shown = 0;
     const onProgress = (percent: number) => {
       const whole = Math.min(100, Math.floor(percent));

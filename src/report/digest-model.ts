@@ -507,7 +507,9 @@ function buildRuleRuns(facts: RunFacts): DigestRuleRun[] {
     sql: run.sql,
     parameters: display(JSON.stringify(run.parameters), 1000),
     queryId: display(run.queryId, 120),
-    bytesScanned: run.bytesScanned === undefined ? '—' : formatBytes(run.bytesScanned),
+    // The embedded engine reads local files once at staging; per-rule bytes are an Athena figure.
+    bytesScanned:
+      run.bytesScanned === undefined || facts.engine === 'duckdb' ? '—' : formatBytes(run.bytesScanned),
     duration: run.durationMs === undefined ? '—' : formatDuration(run.durationMs),
     findings: run.findings,
   }));

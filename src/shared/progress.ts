@@ -12,6 +12,7 @@ export function startProgress(
   total: number,
   log: Logger,
   stream: NodeJS.WriteStream = process.stderr,
+  unit: 'items' | 'percent' = 'items',
 ): Progress {
   const started = Date.now();
   const live = Boolean(stream.isTTY) && process.env.CI !== 'true';
@@ -21,7 +22,9 @@ export function startProgress(
   const render = () => {
     const percent = total > 0 ? Math.floor((current / total) * 100) : 100;
     if (live) {
-      stream.write(`\r${label}: ${current}/${total} (${percent}%)`);
+      stream.write(
+        unit === 'percent' ? `\r${label}: ${percent}%` : `\r${label}: ${current}/${total} (${percent}%)`,
+      );
       return;
     }
     // Plain logs: one line per 25% or every 10 seconds, so CI logs stay short.
@@ -29,7 +32,7 @@ export function startProgress(
     if (percent >= lastPercent + 25 || now - lastLogged > 10_000) {
       lastPercent = percent - (percent % 25);
       lastLogged = now;
-      log.info(label, { done: current, total, percent });
+      log.info(label, unit === 'percent' ? { percent } : { done: current, total, percent });
     }
   };
   return {

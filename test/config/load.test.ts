@@ -95,3 +95,12 @@ describe('shipped configuration files', () => {
     expect(config.approvedRegions?.length).toBeGreaterThan(0);
   });
 });
+
+describe('aws.sessionName', () => {
+  it('must start with trailwatch, as the audit role trust policy requires', () => {
+    expect(parseConfig({ aws: { sessionName: 'trailwatch-nightly' } }).aws?.sessionName).toBe(
+      'trailwatch-nightly',
+    );
+    expect(() => parseConfig({ aws: { sessionName: 'audit' } })).toThrow(ConfigError);
+  });
+});
