@@ -130,20 +130,21 @@ FROM (SELECT CAST(NULL AS VARCHAR) AS "$path", CAST(NULL AS VARCHAR) AS account,
       return 0;
     } catch (error) {
       if (files.length === 1) {
+        let reason = errorMessage(error);
         // A file larger than the fast read's buffer gets one more try with the full limit.
-        if (/maximum_object_size|maximum object size/i.test(errorMessage(error))) {
+        if (/maximum_object_size/i.test(reason)) {
           try {
             await insertFiles(files, window, undefined, MAX_OBJECT_BYTES);
             return 0;
           } catch (retryError) {
-            error = retryError;
+            reason = errorMessage(retryError);
           }
         }
         errors.push({
           scope: 'file',
           id: files[0]!.path,
           code: 'file-unreadable',
-          message: firstLine(errorMessage(error)),
+          message: firstLine(reason),
         });
         return 1;
       }
