@@ -1,6 +1,7 @@
 // The distributed engine: the same rule SQL, run by Amazon Athena over the organization trail's table.
 // Staging is one CTAS per run into the staging database; every rule then reads that run's table through a
 // `cloudtrail_logs` CTE put in front of its text, so the rule SQL itself is never rewritten.
+import { collectRows } from './collect-rows.js';
 import {
   GetQueryExecutionCommand,
   GetQueryResultsCommand,
@@ -279,14 +280,8 @@ export function openAthenaEngine(options: AthenaEngineOptions): QueryEngine {
     return stats(queryId, execution, wallMs);
   }
 
-  async function run(sql: string, params: readonly unknown[]): Promise<{ rows: Row[]; stats: QueryStats }> {
-    const rows: Row[] = [];
-    const iterator = stream(sql, params);
-    for (;;) {
-      const next = await iterator.next();
-      if (next.done) return { rows, stats: next.value };
-      rows.push(next.value);
-    }
+  function run(sql: string, params: readonly unknown[]): Promise<{ rows: Row[]; stats: QueryStats }> {
+    return collectRows(stream(sql, params));
   }
 
   async function stage(window: TimeWindow, columns?: readonly string[]): Promise<StageResult> {

@@ -8,6 +8,7 @@ import { errorMessage, type RunErrorEntry } from '../shared/errors.js';
 import type { Logger } from '../shared/log.js';
 import { startProgress } from '../shared/progress.js';
 import { athenaProjection, recordsColumnType } from './cloudtrail-schema.js';
+import { collectRows } from './collect-rows.js';
 import { listLogFiles, type LogFile } from './log-files.js';
 import { TRINO_COMPAT_MACROS } from './trino-compat.js';
 import type { QueryEngine, QueryStats, Row, StageResult, TimeWindow } from './types.js';
@@ -263,15 +264,7 @@ FROM (SELECT CAST(NULL AS VARCHAR) AS "$path", CAST(NULL AS VARCHAR) AS account,
     kind: 'duckdb',
     stage,
     stream,
-    async run(sql, params) {
-      const rows: Row[] = [];
-      const iterator = stream(sql, params);
-      for (;;) {
-        const next = await iterator.next();
-        if (next.done) return { rows, stats: next.value };
-        rows.push(next.value);
-      }
-    },
+    run: (sql, params) => collectRows(stream(sql, params)),
     async close() {
       connection.closeSync();
       instance.closeSync();

@@ -1,13 +1,6 @@
 import { CLOUDTRAIL_COLUMNS } from '../engine/cloudtrail-schema.js';
+import { maskSql } from './sql-text.js';
 import type { RuleDefinition } from './types.js';
-
-// Literals and comments must not count as column references.
-function stripLiteralsAndComments(sql: string): string {
-  return sql
-    .replace(/--[^\n]*/g, ' ')
-    .replace(/\/\*[\s\S]*?\*\//g, ' ')
-    .replace(/'(?:[^']|'')*'/g, "''");
-}
 
 /** Whether the SQL selects every column of the table itself (`SELECT * FROM cloudtrail_logs`, `t.*`). */
 function selectsAllOfTable(sql: string): boolean {
@@ -24,7 +17,8 @@ function selectsAllOfTable(sql: string): boolean {
 export function columnsReadBy(rules: readonly RuleDefinition[]): string[] | undefined {
   const used = new Set<string>();
   for (const rule of rules) {
-    const sql = stripLiteralsAndComments(rule.sql).toLowerCase();
+    // Literals and comments must not count as column references; quoted identifiers do.
+    const sql = maskSql(rule.sql, { keepIdentifiers: true }).toLowerCase();
     if (selectsAllOfTable(sql)) return undefined;
     for (const word of sql.match(/"?[a-z_][a-z0-9_]*"?/g) ?? []) {
       const name = word.replace(/"/g, '');

@@ -285,6 +285,19 @@ async function withTimeLimit<T>(ms: number, work: (signal: AbortSignal) => Promi
   }
 }
 
+/** What the snapshot records of an account from discovery, audited or not. */
+function accountFacts(
+  account: DiscoveredAccount,
+): Pick<AccountRecord, 'id' | 'name' | 'email' | 'orgStatus' | 'ou'> {
+  return {
+    id: account.id,
+    name: account.name,
+    email: account.email ?? null,
+    orgStatus: account.status,
+    ou: account.ou ?? null,
+  };
+}
+
 function failed(
   account: DiscoveredAccount,
   code: string,
@@ -293,11 +306,7 @@ function failed(
   ms: number,
 ): AccountRecord {
   return {
-    id: account.id,
-    name: account.name,
-    email: account.email ?? null,
-    orgStatus: account.status,
-    ou: account.ou ?? null,
+    ...accountFacts(account),
     status: 'failed',
     error: { code, message },
     regions: [],
@@ -335,11 +344,7 @@ export async function collectOrgSnapshot(
         const audit = await withTimeLimit(accountMs, (signal) => auditAccount(clients, aws, signal, counter));
         accountLog.debug('account audited', { regions: audit.regions.length, trails: audit.trails.length });
         return {
-          id: account.id,
-          name: account.name,
-          email: account.email ?? null,
-          orgStatus: account.status,
-          ou: account.ou ?? null,
+          ...accountFacts(account),
           status: 'audited',
           error: null,
           regions: audit.regions,

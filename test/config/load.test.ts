@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { loadConfig, parseConfig } from '../../src/config/load.js';
 import { ConfigError } from '../../src/shared/errors.js';
-import { main } from '../../src/cli/main.js';
+import { runCli } from '../support/cli.js';
 
 async function configFile(text: string): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), 'tw-config-'));
@@ -69,19 +69,8 @@ describe('configuration', () => {
 
   it('makes the CLI exit with code 3 and print the three messages, without a stack trace', async () => {
     const file = await configFile(THREE_MISTAKES);
-    const lines: string[] = [];
-    const spy = vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => {
-      lines.push(String(chunk));
-      return true;
-    });
-    let code: number;
-    try {
-      code = await main(['node', 'trailwatch', 'rules', 'list', '--config', file]);
-    } finally {
-      spy.mockRestore();
-    }
+    const { code, err: text } = await runCli(['rules', 'list', '--config', file]);
     expect(code).toBe(3);
-    const text = lines.join('');
     expect(text).toContain('has 3 problems');
     expect(text.match(/^ {2}- /gm)).toHaveLength(3);
     expect(text).not.toMatch(/\n\s+at /);

@@ -3,8 +3,8 @@ import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { beforeAll, describe, expect, it, vi } from 'vitest';
-import { main } from '../../src/cli/main.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../support/cli.js';
 import { fillRecord } from '../../src/rules/test-cases.js';
 
 // Values an attacker controls in CloudTrail: resource names in request parameters and the user agent.
@@ -33,25 +33,16 @@ beforeAll(async () => {
   ];
   await writeFile(join(logs, 'hostile.json.gz'), gzipSync(JSON.stringify({ Records: records })));
   out = join(dir, 'out');
-  const o = vi.spyOn(process.stdout, 'write').mockImplementation((c) => ((stdout += String(c)), true));
-  const e = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
-  try {
-    code = await main([
-      'node',
-      'trailwatch',
-      'scan',
-      '--logs',
-      join(dir, 'AWSLogs'),
-      '--out',
-      out,
-      '--report',
-      '--config',
-      '/dev/null',
-    ]);
-  } finally {
-    o.mockRestore();
-    e.mockRestore();
-  }
+  ({ code, out: stdout } = await runCli([
+    'scan',
+    '--logs',
+    join(dir, 'AWSLogs'),
+    '--out',
+    out,
+    '--report',
+    '--config',
+    '/dev/null',
+  ]));
 }, 120_000);
 
 describe('hostile CloudTrail values, from the log file to every output', () => {

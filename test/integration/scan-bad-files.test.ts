@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
-import { main } from '../../src/cli/main.js';
+import { runCli } from '../support/cli.js';
 import { fillRecord } from '../../src/rules/test-cases.js';
 import type { FindingsFile } from '../../src/model.js';
 
@@ -58,15 +58,7 @@ beforeAll(async () => {
 
 describe('scan over a folder with a corrupt .gz and a non-JSON file', () => {
   it('evaluates every event of the valid files, names each bad file, and exits 2', async () => {
-    const spy = vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
-    const err = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
-    let code: number;
-    try {
-      code = await main(['node', 'trailwatch', 'scan', '--logs', logs, '--out', out]);
-    } finally {
-      spy.mockRestore();
-      err.mockRestore();
-    }
+    const { code } = await runCli(['scan', '--logs', logs, '--out', out]);
     expect(code).toBe(2);
     const doc = JSON.parse(await readFile(join(out, 'findings.json'), 'utf8')) as FindingsFile;
     expect(doc.run.eventsRead).toBe(GOOD_EVENTS);
@@ -87,25 +79,15 @@ describe('scan over a folder with a corrupt .gz and a non-JSON file', () => {
   it('exits 0 and reports a complete audit when every file is good', async () => {
     const clean = await mkdtemp(join(tmpdir(), 'tw-clean-'));
     await writeFile(join(clean, 'one.json'), JSON.stringify({ Records: [fillRecord({}, 1)] }));
-    const spy = vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
-    const err = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
-    let code: number;
-    try {
-      code = await main([
-        'node',
-        'trailwatch',
-        'scan',
-        '--logs',
-        clean,
-        '--out',
-        join(clean, 'out'),
-        '--config',
-        '/dev/null',
-      ]);
-    } finally {
-      spy.mockRestore();
-      err.mockRestore();
-    }
+    const { code } = await runCli([
+      'scan',
+      '--logs',
+      clean,
+      '--out',
+      join(clean, 'out'),
+      '--config',
+      '/dev/null',
+    ]);
     const doc = JSON.parse(await readFile(join(clean, 'out', 'findings.json'), 'utf8')) as FindingsFile;
     expect(doc.run.eventsRead).toBe(1);
     expect(doc.errors.filter((e) => e.severity !== 'warning')).toEqual([]);
@@ -113,37 +95,22 @@ describe('scan over a folder with a corrupt .gz and a non-JSON file', () => {
   });
 
   it('refuses a logs folder that does not exist with exit code 3', async () => {
-    const err = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
-    try {
-      expect(await main(['node', 'trailwatch', 'scan', '--logs', '/nonexistent/folder'])).toBe(3);
-    } finally {
-      err.mockRestore();
-    }
+    expect((await runCli(['scan', '--logs', '/nonexistent/folder'])).code).toBe(3);
   });
 });
 
 describe('scan with nothing to audit', () => {
   it('is never reported clean: no events in scope makes the run incomplete (exit 2)', async () => {
     const empty = await mkdtemp(join(tmpdir(), 'tw-empty-'));
-    const spy = vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
-    const err = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
-    let code: number;
-    try {
-      code = await main([
-        'node',
-        'trailwatch',
-        'scan',
-        '--logs',
-        empty,
-        '--out',
-        join(empty, 'out'),
-        '--config',
-        '/dev/null',
-      ]);
-    } finally {
-      spy.mockRestore();
-      err.mockRestore();
-    }
+    const { code } = await runCli([
+      'scan',
+      '--logs',
+      empty,
+      '--out',
+      join(empty, 'out'),
+      '--config',
+      '/dev/null',
+    ]);
     const doc = JSON.parse(await readFile(join(empty, 'out', 'findings.json'), 'utf8')) as FindingsFile;
     expect(code).toBe(2);
     expect(doc.run.complete).toBe(false);
@@ -153,30 +120,20 @@ describe('scan with nothing to audit', () => {
   });
 
   it('reads only the files whose S3 key can hold the window, and says so when none has events', async () => {
-    const spy = vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
-    const err = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
     const outside = join(out, 'outside');
-    let code: number;
-    try {
-      code = await main([
-        'node',
-        'trailwatch',
-        'scan',
-        '--logs',
-        join(logs, 'AWSLogs'),
-        '--since',
-        '2026-10-01',
-        '--until',
-        '2026-10-02',
-        '--out',
-        outside,
-        '--config',
-        '/dev/null',
-      ]);
-    } finally {
-      spy.mockRestore();
-      err.mockRestore();
-    }
+    const { code } = await runCli([
+      'scan',
+      '--logs',
+      join(logs, 'AWSLogs'),
+      '--since',
+      '2026-10-01',
+      '--until',
+      '2026-10-02',
+      '--out',
+      outside,
+      '--config',
+      '/dev/null',
+    ]);
     const doc = JSON.parse(await readFile(join(outside, 'findings.json'), 'utf8')) as FindingsFile;
     expect(code).toBe(2);
     // The truncated file sits in the 2026/11/20 folder: it is not even read for an October window.
@@ -192,13 +149,9 @@ describe('scan --report without a browser', () => {
     const dir = await mkdtemp(join(tmpdir(), 'tw-nobrowser-'));
     await writeFile(join(dir, 'one.json'), JSON.stringify({ Records: [fillRecord({}, 1)] }));
     vi.stubEnv('PUPPETEER_EXECUTABLE_PATH', '/nonexistent/chromium');
-    const spy = vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
-    const err = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
     let code: number;
     try {
-      code = await main([
-        'node',
-        'trailwatch',
+      ({ code } = await runCli([
         'scan',
         '--logs',
         dir,
@@ -207,10 +160,8 @@ describe('scan --report without a browser', () => {
         '--report',
         '--config',
         '/dev/null',
-      ]);
+      ]));
     } finally {
-      spy.mockRestore();
-      err.mockRestore();
       vi.unstubAllEnvs();
     }
     expect(code).toBe(2);
