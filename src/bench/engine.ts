@@ -1,6 +1,6 @@
 // Engine benchmark phases. Each phase runs in its own process (see index.ts) so that its peak memory is
 // its own: gunzip (the floor no reader can beat), count (one full scan by DuckDB), stage (the engine's
-// read of the window into cloudtrail_logs), catalogue (stage + every rule: the real one-pass evaluation).
+// read of the window into cloudtrail_logs), write (DuckDB only writing those rows, already parsed), catalogue (stage + every rule: the real one-pass evaluation).
 import { cpus } from 'node:os';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
@@ -16,7 +16,7 @@ import { loadRules } from '../rules/load.js';
 import { silentLogger } from '../shared/log.js';
 
 /** The engine benchmark's phases. */
-export type EnginePhase = 'gunzip' | 'parse' | 'count' | 'one-rule' | 'stage' | 'catalogue';
+export type EnginePhase = 'gunzip' | 'parse' | 'count' | 'one-rule' | 'stage' | 'write' | 'catalogue';
 
 /** The phases, in the order they run and are reported. */
 export const ENGINE_PHASES: readonly EnginePhase[] = [
@@ -25,6 +25,7 @@ export const ENGINE_PHASES: readonly EnginePhase[] = [
   'count',
   'one-rule',
   'stage',
+  'write',
   'catalogue',
 ];
 
@@ -39,23 +40,29 @@ export interface PhaseResult {
 
 const THREADS = Math.max(1, cpus().length);
 
-// Decompression only, spread over one worker per core: each worker gunzips its share of the files.
+// Decompression only, one worker per core; each worker takes the next file from a shared counter, so no core
+// idles while another still has files (a fixed split by index measured up to 0.2 s slower).
 const GUNZIP_WORKER = `
 const { parentPort, workerData } = require('node:worker_threads');
 const { readFileSync } = require('node:fs');
 const { gunzipSync } = require('node:zlib');
+const { files, next } = workerData;
+const index = new Int32Array(next);
 let bytes = 0;
-for (const f of workerData) bytes += gunzipSync(readFileSync(f)).length;
+for (let i = Atomics.add(index, 0, 1); i < files.length; i = Atomics.add(index, 0, 1)) {
+  bytes += gunzipSync(readFileSync(files[i])).length;
+}
 parentPort.postMessage(bytes);
 `;
 
 async function gunzipAll(files: string[]): Promise<number> {
-  const shares = Array.from({ length: THREADS }, (_, i) => files.filter((_, k) => k % THREADS === i));
+  const next = new SharedArrayBuffer(4);
   const sizes = await Promise.all(
-    shares.map(
-      (share) =>
+    Array.from(
+      { length: THREADS },
+      () =>
         new Promise<number>((resolve, reject) => {
-          const worker = new Worker(GUNZIP_WORKER, { eval: true, workerData: share });
+          const worker = new Worker(GUNZIP_WORKER, { eval: true, workerData: { files, next } });
           worker.once('message', resolve);
           worker.once('error', reject);
         }),
@@ -84,7 +91,7 @@ async function countEvents(files: string[]): Promise<number> {
 /** Runs one phase over the benchmark folder and measures it. */
 export async function runPhase(phase: EnginePhase, dir: string): Promise<PhaseResult> {
   const files = (await listLogFiles(dir)).map((f) => f.path);
-  const started = performance.now();
+  let started = performance.now();
   let events = 0;
   let detail: Record<string, number | string> | undefined;
   if (phase === 'gunzip') {
@@ -136,10 +143,16 @@ export async function runPhase(phase: EnginePhase, dir: string): Promise<PhaseRe
       threads: THREADS,
     });
     try {
-      if (phase === 'stage') {
+      if (phase === 'stage' || phase === 'write') {
         const columns = columnsReadBy(await loadRules());
         events = (await engine.stage({ since: null, until: null }, columns)).events;
         detail = { columns: columns?.length ?? 'all' };
+        if (phase === 'write') {
+          // What DuckDB spends only writing the staged rows, already parsed: a copy of the staged table. No
+          // reader that stages into DuckDB takes less than decompression plus this. Only the copy is timed.
+          started = performance.now();
+          await engine.run('CREATE TABLE bench_write_floor AS SELECT * FROM cloudtrail_logs', []);
+        }
       } else {
         const config = parseConfig({
           approvedRegions: ['us-east-1', 'eu-west-1', 'us-west-2'],
