@@ -1,6 +1,6 @@
 // The daily job, top to bottom as the design reads: config → coverage (discover, per-account audit) →
 // query the day's logs once → classify → report → deliver → exit code.
-import { awsSection, createClientFactory, type AwsDeps } from './aws/clients.js';
+import { awsSection, createClientFactory, type AwsDeps, type ClientFactory } from './aws/clients.js';
 import type { Config } from './config/schema.js';
 import { coverageForRun } from './coverage-input.js';
 import { sendDigestEmail } from './deliver/email.js';
@@ -56,11 +56,11 @@ function checkDailyConfig(config: Config, orgSnapshot?: string): void {
 function openConfiguredEngine(
   config: Config,
   log: Logger,
-  deps?: AwsDeps,
+  clients: ClientFactory,
 ): { engine?: QueryEngine; source: string } {
   if (config.engine.type === 'duckdb') return { source: config.engine.duckdb.logs ?? '' };
   const athena = config.engine.athena;
-  const client = createClientFactory(awsSection(config), deps).athena(athena.region);
+  const client = clients.athena(athena.region);
   return {
     engine: openAthenaEngine({ config: athena, client, log }),
     source: `Athena ${athena.database}.${athena.table} (workgroup ${athena.workgroup})`,
@@ -76,7 +76,9 @@ export async function runDaily(options: DailyRunOptions): Promise<FindingsFile> 
     ...(options.deps ? { deps: options.deps } : {}),
   });
   const coverage = await coverageForRun(audit, outDir);
-  const { engine, source } = openConfiguredEngine(config, log, options.deps);
+  // The central account's clients (Athena, SES) as the runner or hub; nothing is called until one is used.
+  const clients = createClientFactory(awsSection(config), options.deps);
+  const { engine, source } = openConfiguredEngine(config, log, clients);
   const { doc, report } = await scanLocal({
     logs: config.engine.duckdb.logs ?? '',
     source,
@@ -91,7 +93,7 @@ export async function runDaily(options: DailyRunOptions): Promise<FindingsFile> 
   const delivery: RunErrorEntry[] = [];
   if (config.email && options.email !== false) {
     if (report?.email) {
-      const sent = await sendDigestEmail(report.email, config.email);
+      const sent = await sendDigestEmail(report.email, config.email, { clients });
       if (sent.ok) log.info('digest sent', { to: config.email.to.length });
       else delivery.push(sent.error);
     } else {

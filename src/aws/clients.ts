@@ -6,6 +6,7 @@ import { AthenaClient } from '@aws-sdk/client-athena';
 import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { OrganizationsClient } from '@aws-sdk/client-organizations';
+import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { fromTemporaryCredentials } from '@aws-sdk/credential-providers';
 import { doesIdentityRequireRefresh, isIdentityExpired, memoizeIdentityProvider } from '@smithy/core';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider, RetryStrategyV2 } from '@smithy/types';
@@ -43,6 +44,8 @@ export interface ClientFactory {
   organizations(): OrganizationsClient;
   /** An Athena client for the query engine: the runner's (or hub's) credentials, never an audit role. */
   athena(region?: string): AthenaClient;
+  /** An SESv2 client for the digest email: the runner's (or hub's) credentials, never an audit role. */
+  ses(region?: string): SESv2Client;
   forAccount(accountId: string): AccountClients;
   /** The partition of the ARNs built for role assumption. */
   partition: string;
@@ -115,6 +118,13 @@ export function createClientFactory(aws: AwsConfig, deps: AwsDeps = {}): ClientF
       }),
     );
 
+  // The central account's own services (Athena over the trail bucket's table, SES for the digest) are
+  // called as the runner or hub: the per-account audit roles have no business there.
+  const central = (region = aws.region) => ({
+    ...common(region),
+    ...(source ? { credentials: source } : {}),
+  });
+
   return {
     partition,
     organizations() {
@@ -122,12 +132,10 @@ export function createClientFactory(aws: AwsConfig, deps: AwsDeps = {}): ClientF
       return new OrganizationsClient({ ...common(aws.region), ...(credentials ? { credentials } : {}) });
     },
     athena(region) {
-      // Athena runs where the trail bucket's table lives, in the central account: the per-account audit
-      // roles have no business there.
-      return new AthenaClient({
-        ...common(region ?? aws.region),
-        ...(source ? { credentials: source } : {}),
-      });
+      return new AthenaClient(central(region));
+    },
+    ses(region) {
+      return new SESv2Client(central(region));
     },
     forAccount(accountId) {
       const credentials = auditCredentials(accountId);

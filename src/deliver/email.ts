@@ -1,6 +1,11 @@
-// Sends the digest email over SMTP with nodemailer. The password comes from the environment variable the
-// config names and is never logged or put in an error message. A failed send is an error entry, not a crash.
+// Sends the digest email with nodemailer, over SMTP or through Amazon SES (SESv2 SendEmail with the raw MIME
+// message nodemailer composes). The SMTP password comes from the environment variable the config names and is
+// never logged or put in an error message; SES signs with the runner's (or hub's) credentials. A failed send
+// is an error entry, not a crash.
+import { SendEmailCommand, type SESv2Client } from '@aws-sdk/client-sesv2';
 import { createTransport } from 'nodemailer';
+import type { ClientFactory } from '../aws/clients.js';
+import { classifyAwsError } from '../aws/errors.js';
 import type { Config } from '../config/schema.js';
 import type { RunErrorEntry } from '../shared/errors.js';
 import { errorMessage } from '../shared/errors.js';
@@ -29,7 +34,7 @@ export interface MailTransport {
 /** Email settings from the config. */
 export type EmailConfig = NonNullable<Config['email']>;
 
-/** The result of sending: the SMTP message id, or the error entry for the run's facts. */
+/** The result of sending: the SMTP Message-ID or SES's MessageId, or the error entry for the run's facts. */
 export type SendResult = { ok: true; messageId: string } | { ok: false; error: RunErrorEntry };
 
 function failure(code: string, message: string): SendResult {
@@ -62,19 +67,54 @@ export function smtpTransport(
   });
 }
 
+/**
+ * Builds the SES transport over an SESv2 client (which it owns and destroys on close): nodemailer composes
+ * the MIME message and sends it as `Content.Raw.Data` of one SendEmail call, which the client retries.
+ */
+export function sesTransport(client: SESv2Client): MailTransport {
+  const mailer = createTransport({ SES: { sesClient: client, SendEmailCommand } });
+  return {
+    async sendMail(message) {
+      try {
+        // nodemailer dresses SES's MessageId as a Message-ID header value; `response` is SES's own id.
+        const info = await mailer.sendMail(message);
+        return { messageId: info.response };
+      } catch (error) {
+        // AWS's messages can carry the caller's session ARN: keep the error's name, drop the session.
+        throw new Error(classifyAwsError(error, 'call').message, { cause: error });
+      }
+    },
+    close() {
+      client.destroy();
+    },
+  };
+}
+
+/** What sending needs from outside the config; tests stand in a transport, the run passes its clients. */
+export interface EmailDeps {
+  transport?: MailTransport;
+  /** Where `smtp.passwordEnv` is read (default: process.env). */
+  env?: NodeJS.ProcessEnv;
+  /** The run's AWS clients, for `transport: ses`. */
+  clients?: Pick<ClientFactory, 'ses'>;
+}
+
+/** The transport the config names, or why there is none. */
+function configuredTransport(config: EmailConfig, deps: EmailDeps): MailTransport | string {
+  if (deps.transport) return deps.transport;
+  if (config.transport === 'smtp') return smtpTransport(config, deps.env);
+  if (!deps.clients) return 'email.transport is "ses" but no AWS clients were given to send with';
+  // sesRegion unset: the factory's own region, aws.region.
+  return sesTransport(deps.clients.ses(config.sesRegion));
+}
+
 /** Sends the digest to `email.to`. Never throws: a failure comes back as an error entry. */
 export async function sendDigestEmail(
   message: DigestMessage,
   config: EmailConfig,
-  deps: { transport?: MailTransport; env?: NodeJS.ProcessEnv } = {},
+  deps: EmailDeps = {},
 ): Promise<SendResult> {
-  if (config.transport === 'ses' && !deps.transport) {
-    return failure(
-      'ses-not-implemented',
-      'email.transport "ses" is not implemented yet; use "smtp" (SES offers an SMTP endpoint)',
-    );
-  }
-  const transport = deps.transport ?? smtpTransport(config, deps.env);
+  const transport = configuredTransport(config, deps);
   if (typeof transport === 'string') return failure('email-not-configured', transport);
   try {
     const info = await transport.sendMail({

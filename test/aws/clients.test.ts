@@ -1,27 +1,13 @@
 import { DescribeRegionsCommand } from '@aws-sdk/client-ec2';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { awsSection, createClientFactory } from '../../src/aws/clients.js';
 import { classifyAwsError, cleanAwsMessage } from '../../src/aws/errors.js';
 import { parseConfig } from '../../src/config/load.js';
-import {
-  fakeAccountId,
-  generateOrg,
-  startFakeAws,
-  type FakeAws,
-  type FakeOrg,
-} from '../../src/testing/fake-aws/index.js';
+import { fakeAccountId, generateOrg } from '../../src/testing/fake-aws/index.js';
 import { fakeDeps } from '../integration/fake-aws/deps.js';
+import { fakeAwsPerTest } from '../integration/fake-aws/per-test.js';
 
-let fake: FakeAws | undefined;
-afterEach(async () => {
-  await fake?.close();
-  fake = undefined;
-});
-
-async function start(org: FakeOrg, options: Parameters<typeof startFakeAws>[1] = {}): Promise<FakeAws> {
-  fake = await startFakeAws(org, options);
-  return fake;
-}
+const start = fakeAwsPerTest();
 
 function aws(section: Record<string, unknown>) {
   return awsSection(parseConfig({ aws: section }));

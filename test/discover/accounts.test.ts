@@ -1,26 +1,12 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config/load.js';
 import { discoverAccounts, filterAccounts } from '../../src/discover/accounts.js';
 import { silentLogger } from '../../src/shared/log.js';
-import {
-  fakeAccountId,
-  generateOrg,
-  startFakeAws,
-  type FakeAws,
-  type FakeOrg,
-} from '../../src/testing/fake-aws/index.js';
+import { fakeAccountId, generateOrg } from '../../src/testing/fake-aws/index.js';
 import { fakeDeps } from '../integration/fake-aws/deps.js';
+import { fakeAwsPerTest } from '../integration/fake-aws/per-test.js';
 
-let fake: FakeAws | undefined;
-afterEach(async () => {
-  await fake?.close();
-  fake = undefined;
-});
-
-async function start(org: FakeOrg, options: Parameters<typeof startFakeAws>[1] = {}): Promise<FakeAws> {
-  fake = await startFakeAws(org, options);
-  return fake;
-}
+const start = fakeAwsPerTest();
 
 describe('discoverAccounts', () => {
   it('reads every page of ListAccounts and keeps ACTIVE accounts only', async () => {

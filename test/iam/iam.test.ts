@@ -130,9 +130,21 @@ describe('example IAM JSON', () => {
     );
   });
 
-  it('hub-role-policy.json lets the hub assume only the audit role', async () => {
+  it('hub-role-policy.json lets the hub assume only the audit role and send the digest through SES', async () => {
     const doc = JSON.parse(await readFile('iam/hub-role-policy.json', 'utf8')) as { Statement: Statement[] };
-    expect(actions(doc.Statement)).toEqual(['sts:AssumeRole']);
-    expect(doc.Statement[0]?.Resource).toBe('arn:aws:iam::*:role/TrailwatchAudit');
+    const [assume, ses, ...rest] = doc.Statement;
+    expect(rest).toEqual([]);
+    expect(actions(doc.Statement).sort()).toEqual(['ses:SendEmail', 'ses:SendRawEmail', 'sts:AssumeRole']);
+    expect(assume?.Action).toBe('sts:AssumeRole');
+    expect(assume?.Resource).toBe('arn:aws:iam::*:role/TrailwatchAudit');
+    // SESv2 SendEmail is authorized as ses:SendEmail, and with raw content as ses:SendRawEmail too; only
+    // email identities, only from the digest's own address.
+    expect(ses?.Resource).toBe('arn:aws:ses:*:*:identity/*');
+    expect(Object.keys(ses?.Condition?.StringEquals ?? {})).toEqual(['ses:FromAddress']);
+    const example = parse(await readFile('trailwatch.config.example.yaml', 'utf8')) as {
+      email: { from: string };
+    };
+    expect(ses?.Condition?.StringEquals?.['ses:FromAddress']).toBe(example.email.from);
+    for (const statement of doc.Statement) expect(statement.Effect).toBe('Allow');
   });
 });

@@ -90,15 +90,6 @@ describe('sendDigestEmail over SMTP', () => {
     });
   });
 
-  it('says honestly that SES is not implemented', async () => {
-    const result = await sendDigestEmail(
-      { subject: 's', html: 'h', text: 't' },
-      config({ transport: 'ses' }),
-    );
-
-    expect(result).toEqual({ ok: false, error: expect.objectContaining({ code: 'ses-not-implemented' }) });
-  });
-
   it('reports an unreachable server as an error entry', async () => {
     const closed = config({ smtp: { host: '127.0.0.1', port: 1, secure: false } });
 

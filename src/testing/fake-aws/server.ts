@@ -1,9 +1,11 @@
 // A fake AWS endpoint on 127.0.0.1 that speaks the real wire protocols for the operations trailwatch calls:
 // JSON 1.1 with X-Amz-Target (Organizations, CloudTrail), the Query protocol with XML answers (STS, EC2) and
-// REST-JSON (Account). Athena (JSON 1.1) runs its queries on a real DuckDB over a folder of CloudTrail files. Real SDK clients point at it through `endpoint`, so signing, serialization,
-// pagination, errors and retries run for real. Credentials it issues in AssumeRole map back to the account,
-// which is how it knows whose trails to answer with. Faults can be injected per account and operation.
-import { randomBytes } from 'node:crypto';
+// REST-JSON (Account, and SESv2 SendEmail, whose messages it keeps for the tests to read). Athena (JSON 1.1)
+// runs its queries on a real DuckDB over a folder of CloudTrail files. Real SDK clients point at it through
+// `endpoint`, so signing, serialization, pagination, errors and retries run for real. Credentials it issues
+// in AssumeRole map back to the account, which is how it knows whose trails to answer with. Faults can be
+// injected per account and operation.
+import { randomBytes, randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { FakeAthenaError, startFakeAthena, type FakeAthena, type FakeAthenaOptions } from './athena.js';
@@ -11,7 +13,8 @@ import { fakeTrailArn, type FakeAccount, type FakeOrg, type FakeTrail } from './
 
 /** A fault to inject: what goes wrong, for which account / operation / region, and how many times. */
 export interface FakeFault {
-  kind: 'access-denied' | 'throttle' | 'server-error' | 'slow' | 'hang' | 'malformed';
+  /** `rejected`: SES's MessageRejected (an unverified address, say), whatever the operation. */
+  kind: 'access-denied' | 'throttle' | 'server-error' | 'rejected' | 'slow' | 'hang' | 'malformed';
   /** The account the call is for (for AssumeRole: the account of the role being assumed). */
   accountId?: string;
   operation?: string;
@@ -55,6 +58,22 @@ export interface AssumeRoleRecord {
   outcome: 'issued' | 'denied' | 'fault';
 }
 
+/** One SESv2 SendEmail the fake accepted, as it saw it. */
+export interface FakeSentEmail {
+  /** The raw MIME message, decoded from `Content.Raw.Data`. */
+  raw: string;
+  fromEmailAddress: string | undefined;
+  toAddresses: string[];
+  /** The region and service named in the request's SigV4 credential scope. */
+  signingRegion: string;
+  signingService: string;
+  /** Who signed it: the runner's static credentials, a hub session or an audit-role session. */
+  callerKind: 'runner' | 'hub' | 'audit';
+  accountId: string;
+  /** The MessageId the fake answered with. */
+  messageId: string;
+}
+
 /** A running fake endpoint. */
 export interface FakeAws {
   endpoint: string;
@@ -64,6 +83,8 @@ export interface FakeAws {
   stats: { calls: number; byAccount: Map<string, number>; byOperation: Map<string, number> };
   issued: IssuedCredentials[];
   assumeRoles: AssumeRoleRecord[];
+  /** Emails SendEmail accepted, oldest first. */
+  emails: FakeSentEmail[];
   /** The fake Athena, when `options.athena` was given: its queries and query faults. */
   athena?: FakeAthena;
   resetStats(): void;
@@ -77,6 +98,12 @@ export const FAKE_RUNNER_CREDENTIALS = {
 } as const;
 
 type Protocol = 'json' | 'rest-json' | 'query-sts' | 'query-ec2';
+
+/** REST-JSON operations by method and path. */
+const REST_ROUTES: Record<string, string> = {
+  'POST /listRegions': 'ListRegions',
+  'POST /v2/email/outbound-emails': 'SendEmail',
+};
 
 interface Caller {
   accountId: string;
@@ -143,6 +170,7 @@ export async function startFakeAws(org: FakeOrg, options: FakeAwsOptions = {}): 
   const sessions = new Map<string, IssuedCredentials>();
   const issued: IssuedCredentials[] = [];
   const assumeRoles: AssumeRoleRecord[] = [];
+  const emails: FakeSentEmail[] = [];
   const accounts = new Map(org.accounts.map((a) => [a.id, a]));
   const management = accounts.get(org.managementAccountId);
   const athena = options.athena ? await startFakeAthena(options.athena) : undefined;
@@ -466,6 +494,36 @@ export async function startFakeAws(org: FakeOrg, options: FakeAwsOptions = {}): 
     }
   }
 
+  // --- SESv2 ---------------------------------------------------------------------------------------------
+  function sendEmail(caller: Caller & { region: string; service: string }, body: Record<string, unknown>) {
+    // The digest is sent with the runner's (or hub's) own credentials; the audit roles may not send email.
+    if (caller.kind === 'audit') {
+      throw new FakeError(
+        403,
+        'AccessDeniedException',
+        `User \`arn:aws:sts::${caller.accountId}:assumed-role/${org.roleName}/trailwatch' is not authorized to perform \`ses:SendRawEmail' on resource \`arn:aws:ses:${caller.region}:${caller.accountId}:identity/${String(body.FromEmailAddress ?? '')}'`,
+      );
+    }
+    const content = body.Content as { Raw?: { Data?: unknown } } | undefined;
+    const data = content?.Raw?.Data;
+    if (typeof data !== 'string' || data === '') {
+      throw new FakeError(400, 'BadRequestException', 'Content.Raw.Data is required for a raw message');
+    }
+    const destination = body.Destination as { ToAddresses?: unknown } | undefined;
+    const messageId = `0100019${randomId(9).toLowerCase()}-${randomUUID()}-000000`;
+    emails.push({
+      raw: Buffer.from(data, 'base64').toString('utf8'),
+      fromEmailAddress: typeof body.FromEmailAddress === 'string' ? body.FromEmailAddress : undefined,
+      toAddresses: Array.isArray(destination?.ToAddresses) ? destination.ToAddresses.map(String) : [],
+      signingRegion: caller.region,
+      signingService: caller.service,
+      callerKind: caller.kind,
+      accountId: caller.accountId,
+      messageId,
+    });
+    return { MessageId: messageId };
+  }
+
   // --- Athena --------------------------------------------------------------------------------------------
   async function queryService(
     service: FakeAthena,
@@ -515,7 +573,13 @@ export async function startFakeAws(org: FakeOrg, options: FakeAwsOptions = {}): 
     );
   }
 
-  function faultError(protocol: Protocol, kind: 'access-denied' | 'throttle' | 'server-error'): FakeError {
+  function faultError(
+    protocol: Protocol,
+    kind: 'access-denied' | 'throttle' | 'server-error' | 'rejected',
+  ): FakeError {
+    if (kind === 'rejected') {
+      return new FakeError(400, 'MessageRejected', 'Email address is not verified.');
+    }
     if (kind === 'access-denied') {
       if (protocol === 'query-sts')
         return new FakeError(403, 'AccessDenied', 'not authorized to perform: sts:AssumeRole');
@@ -565,8 +629,8 @@ export async function startFakeAws(org: FakeOrg, options: FakeAwsOptions = {}): 
         form = new URLSearchParams(raw);
         operation = form.get('Action') ?? '';
       } else {
-        operation =
-          req.url === '/listRegions' ? 'ListRegions' : `unknown ${req.method ?? ''} ${req.url ?? ''}`;
+        const route = `${req.method ?? ''} ${req.url ?? ''}`;
+        operation = REST_ROUTES[route] ?? `unknown ${route}`;
         body = raw ? (JSON.parse(raw) as Record<string, unknown>) : {};
       }
       const roleAccount = /^arn:aws:iam::(\d{12}):/.exec(form.get('RoleArn') ?? '')?.[1];
@@ -612,8 +676,9 @@ export async function startFakeAws(org: FakeOrg, options: FakeAwsOptions = {}): 
         answer = describeRegions(caller, form);
         res.writeHead(200, { 'content-type': 'text/xml;charset=UTF-8' });
       } else if (protocol === 'rest-json') {
-        if (operation !== 'ListRegions') throw new FakeError(404, 'UnknownOperationException', operation);
-        answer = JSON.stringify(listRegions(caller, body));
+        if (operation === 'ListRegions') answer = JSON.stringify(listRegions(caller, body));
+        else if (operation === 'SendEmail') answer = JSON.stringify(sendEmail(caller, body));
+        else throw new FakeError(404, 'UnknownOperationException', operation);
         res.writeHead(200, { 'content-type': 'application/json' });
       } else {
         const result =
@@ -660,6 +725,7 @@ export async function startFakeAws(org: FakeOrg, options: FakeAwsOptions = {}): 
     stats,
     issued,
     assumeRoles,
+    emails,
     ...(athena ? { athena } : {}),
     resetStats() {
       stats.calls = 0;
