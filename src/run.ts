@@ -3,6 +3,7 @@
 import { awsSection, createClientFactory, type AwsDeps, type ClientFactory } from './aws/clients.js';
 import type { Config } from './config/schema.js';
 import { coverageForRun } from './coverage-input.js';
+import { writeManifest } from './deliver/bundle.js';
 import { sendDigestEmail } from './deliver/email.js';
 import { writeJobSummary } from './deliver/job-summary.js';
 import { openAthenaEngine } from './engine/athena.js';
@@ -79,7 +80,7 @@ export async function runDaily(options: DailyRunOptions): Promise<FindingsFile> 
   // The central account's clients (Athena, SES) as the runner or hub; nothing is called until one is used.
   const clients = createClientFactory(awsSection(config), options.deps);
   const { engine, source } = openConfiguredEngine(config, log, clients);
-  const { doc, report } = await scanLocal({
+  const { doc, files, late, report } = await scanLocal({
     logs: config.engine.duckdb.logs ?? '',
     source,
     ...(engine ? { engine } : {}),
@@ -105,12 +106,32 @@ export async function runDaily(options: DailyRunOptions): Promise<FindingsFile> 
       });
     }
   }
-  if (report?.model && (await writeJobSummary(report.model))) log.info('job summary written');
   if (delivery.length > 0) {
-    // Delivery failures come after the evidence was written: they are said here and in the exit code.
+    // Delivery failures come after findings.json (whose hash the evidence quotes) was written: like late
+    // report problems they are said in manifest.json, the job summary, the terminal and the exit code.
     for (const e of delivery) log.error('delivery failed', { code: e.code, message: e.message });
     doc.errors.push(...delivery);
     doc.run.complete = false;
+    await writeManifest(outDir, files, [...late, ...delivery]);
+  }
+  if (report?.model) {
+    const model =
+      delivery.length === 0
+        ? report.model
+        : {
+            ...report.model,
+            reportProblems: [
+              ...report.model.reportProblems,
+              ...delivery.map((e) => ({
+                scope: e.scope,
+                id: e.id,
+                label: `${e.scope} ${e.id}`,
+                code: e.code,
+                reason: e.message,
+              })),
+            ],
+          };
+    if (await writeJobSummary(model)) log.info('job summary written');
   }
   return doc;
 }

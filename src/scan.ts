@@ -75,6 +75,8 @@ export interface LocalScanOptions {
 export interface LocalScanResult {
   doc: FindingsFile;
   files: string[];
+  /** Problems that came after findings.json was written, as manifest.json lists them. */
+  late: RunErrorEntry[];
   report?: ReportOutput;
 }
 
@@ -203,5 +205,5 @@ export async function scanLocal(options: LocalScanOptions): Promise<LocalScanRes
     }
   }
   files.push(await writeManifest(options.outDir, files, late));
-  return { doc, files, ...(report ? { report } : {}) };
+  return { doc, files, late, ...(report ? { report } : {}) };
 }

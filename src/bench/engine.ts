@@ -1,6 +1,8 @@
 // Engine benchmark phases. Each phase runs in its own process (see index.ts) so that its peak memory is
-// its own: gunzip (the floor no reader can beat), count (one full scan by DuckDB), stage (the engine's
-// read of the window into cloudtrail_logs), write (DuckDB only writing those rows, already parsed), catalogue (stage + every rule: the real one-pass evaluation).
+// its own: gunzip (the floor no reader can beat), parse (DuckDB parsing each file, no field extracted),
+// count (one full scan by DuckDB), one-rule (one rule straight over the raw files), stage (the engine's
+// read of the window into cloudtrail_logs), write (DuckDB only writing those rows, already parsed),
+// catalogue (stage + every rule: the real one-pass evaluation).
 import { cpus } from 'node:os';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';

@@ -114,14 +114,20 @@ export async function sendDigestEmail(
   config: EmailConfig,
   deps: EmailDeps = {},
 ): Promise<SendResult> {
-  const transport = configuredTransport(config, deps);
+  let transport: MailTransport | string;
+  try {
+    transport = configuredTransport(config, deps);
+  } catch (error) {
+    // Building the transport (the SES client, say) must not end the run either.
+    return failure('email-not-configured', `no email transport: ${redactSecrets(errorMessage(error))}`);
+  }
   if (typeof transport === 'string') return failure('email-not-configured', transport);
   try {
     const info = await transport.sendMail({
       from: config.from,
       to: config.to,
       // A header is one line: the subject is already free of control characters, this is belt and braces.
-      subject: message.subject.replace(/[\r\n]+/g, ' '),
+      subject: message.subject.replace(/[\p{Cc}\u2028\u2029]+/gu, ' '),
       html: message.html,
       text: message.text,
       headers: { 'X-Trailwatch': 'digest' },

@@ -1,6 +1,6 @@
 // The digest sent through Amazon SES: the real SESv2 client over HTTP to the fake AWS endpoint on 127.0.0.1,
 // which keeps the raw MIME message it was given; mailparser reads it back.
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, readFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -108,6 +108,35 @@ describe('sendDigestEmail through SES', () => {
     expect(mail.headers.has('x-injected')).toBe(false);
     expect(sent?.toAddresses).toEqual(['secops@example.com', 'audit@example.com']);
     expect(sent?.raw).not.toMatch(/^(Bcc|X-Injected):/im);
+  });
+
+  it('turns other control characters in the subject into spaces, keeping visible text', async () => {
+    const endpoint = await start();
+    const hostile = { ...digest, subject: 'a\u0000b\u001b[31mc\u000bd\u0085e\u2028f' };
+
+    const result = await sendDigestEmail(hostile, sesConfig(), { clients: clientsFor(endpoint) });
+
+    expect(result.ok).toBe(true);
+    const mail = await simpleParser(endpoint.emails[0]?.raw ?? '');
+    expect(mail.subject).toBe('a b [31mc d e f');
+  });
+
+  it('reports a client that cannot be built as email-not-configured instead of throwing', async () => {
+    const clients = {
+      ses: () => {
+        throw new Error('Region is missing');
+      },
+    };
+
+    const result = await sendDigestEmail(digest, sesConfig(), { clients });
+
+    expect(result).toEqual({
+      ok: false,
+      error: expect.objectContaining({
+        code: 'email-not-configured',
+        message: expect.stringContaining('Region is missing'),
+      }),
+    });
   });
 
   it('reports a rejected send (MessageRejected) as email-send-failed', async () => {
@@ -301,5 +330,11 @@ describe('the daily run delivering through SES', () => {
     expect(doc.findings.length).toBeGreaterThan(0);
     for (const f of ['findings.json', 'digest.html', 'digest.txt', 'manifest.json'])
       expect(existsSync(join(outDir, f)), f).toBe(true);
+    // The files that outlive the terminal say the failed send too.
+    const manifest = JSON.parse(await readFile(join(outDir, 'manifest.json'), 'utf8')) as {
+      errors: { code: string }[];
+    };
+    expect(manifest.errors.map((e) => e.code)).toContain('email-send-failed');
+    expect(await readFile(join(out, 'summary.md'), 'utf8')).toContain('email\\-send\\-failed');
   });
 });
