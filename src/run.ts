@@ -6,6 +6,7 @@ import { coverageForRun } from './coverage-input.js';
 import { writeManifest } from './deliver/bundle.js';
 import { sendDigestEmail } from './deliver/email.js';
 import { writeJobSummary } from './deliver/job-summary.js';
+import { withLateProblems } from './report/digest-model.js';
 import { openAthenaEngine } from './engine/athena.js';
 import type { QueryEngine } from './engine/types.js';
 import type { FindingsFile } from './model.js';
@@ -115,22 +116,7 @@ export async function runDaily(options: DailyRunOptions): Promise<FindingsFile> 
     await writeManifest(outDir, files, [...late, ...delivery]);
   }
   if (report?.model) {
-    const model =
-      delivery.length === 0
-        ? report.model
-        : {
-            ...report.model,
-            reportProblems: [
-              ...report.model.reportProblems,
-              ...delivery.map((e) => ({
-                scope: e.scope,
-                id: e.id,
-                label: `${e.scope} ${e.id}`,
-                code: e.code,
-                reason: e.message,
-              })),
-            ],
-          };
+    const model = withLateProblems(report.model, delivery);
     if (await writeJobSummary(model)) log.info('job summary written');
   }
   return doc;

@@ -12,6 +12,7 @@ import type {
   Finding,
   Risk,
   RunFacts,
+  SuppressionRef,
   Tier,
 } from '../model.js';
 import type { RuleDefinition } from '../rules/types.js';
@@ -302,12 +303,7 @@ function toEvent(finding: Finding, nameOf: (id: string | null) => string): Diges
     eventId: display(finding.eventId, 100),
     summary: display(finding.summary, SUMMARY_LIMIT),
   };
-  if (finding.suppressed) {
-    event.suppressionReason = display(finding.suppression?.reason ?? 'no reason recorded');
-    event.suppressionExpires = finding.suppression?.expires
-      ? display(finding.suppression.expires, 40)
-      : 'never';
-  }
+  if (finding.suppressed) Object.assign(event, suppressionFields(finding.suppression));
   return event;
 }
 
@@ -393,12 +389,7 @@ function toCoverageProblem(
     summary: display(finding.summary, SUMMARY_LIMIT),
     suppressed: finding.suppressed,
   };
-  if (finding.suppressed) {
-    problem.suppressionReason = display(finding.suppression?.reason ?? 'no reason recorded');
-    problem.suppressionExpires = finding.suppression?.expires
-      ? display(finding.suppression.expires, 40)
-      : 'never';
-  }
+  if (finding.suppressed) Object.assign(problem, suppressionFields(finding.suppression));
   return problem;
 }
 
@@ -441,6 +432,28 @@ function errorLabel(entry: RunErrorEntry, nameOf: (id: string | null) => string)
  */
 export function isWarning(entry: RunErrorEntry): boolean {
   return 'severity' in entry && (entry as { severity?: unknown }).severity === 'warning';
+}
+
+/** What the digest shows of a suppression: its reason and expiry, ready to print. */
+function suppressionFields(suppression: SuppressionRef | undefined): {
+  suppressionReason: string;
+  suppressionExpires: string;
+} {
+  return {
+    suppressionReason: display(suppression?.reason ?? 'no reason recorded'),
+    suppressionExpires: suppression?.expires ? display(suppression.expires, 40) : 'never',
+  };
+}
+
+/**
+ * The model with problems that came after it was built (a failed delivery) added to its report problems,
+ * shown like every other run error.
+ */
+export function withLateProblems(model: DigestModel, entries: readonly RunErrorEntry[]): DigestModel {
+  if (entries.length === 0) return model;
+  // Late problems are not account- or region-scoped, so no account names are needed to label them.
+  const late = entries.map((e) => toItem(e, (id) => id ?? ''));
+  return { ...model, reportProblems: [...model.reportProblems, ...late] };
 }
 
 function toItem(entry: RunErrorEntry, nameOf: (id: string | null) => string): NotAuditedItem {

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { buildDigestModel, display, formatBytes, safeUrl } from '../../src/report/digest-model.js';
+import {
+  buildDigestModel,
+  display,
+  formatBytes,
+  safeUrl,
+  withLateProblems,
+} from '../../src/report/digest-model.js';
 import { cleanReportInput, makeFinding, sampleReportInput } from '../fixtures/sample-org.js';
 
 describe('buildDigestModel', () => {
@@ -200,6 +206,25 @@ describe('helpers', () => {
   it('display shows a dash for missing values', () => {
     expect(display(null)).toBe('—');
     expect(display('')).toBe('—');
+  });
+
+  it('withLateProblems adds a failed delivery like any run error, its message made inert', () => {
+    const model = buildDigestModel(sampleReportInput());
+    const late = withLateProblems(model, [
+      { scope: 'delivery', id: 'email', code: 'email-send-failed', message: 'refused\u001b[2J::error::x' },
+    ]);
+
+    expect(late.reportProblems.slice(model.reportProblems.length)).toEqual([
+      {
+        scope: 'delivery',
+        id: 'email',
+        label: 'delivery email',
+        code: 'email-send-failed',
+        reason: display('refused\u001b[2J::error::x'),
+      },
+    ]);
+    expect(late.reportProblems.at(-1)?.reason).not.toContain('\u001b');
+    expect(withLateProblems(model, [])).toBe(model);
   });
 
   it('safeUrl keeps http(s) links only', () => {
