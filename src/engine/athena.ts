@@ -180,7 +180,8 @@ export function openAthenaEngine(options: AthenaEngineOptions): QueryEngine {
         ...(config.outputLocation ? { ResultConfiguration: { OutputLocation: config.outputLocation } } : {}),
         ...(parameters.length > 0 ? { ExecutionParameters: parameters } : {}),
       }),
-      { abortSignal: signal },
+      // Not abortable: an abort while the start is in flight would leave a query running in Athena whose id
+      // we never learned. An abort meanwhile is seen by the first poll, which then stops the query.
     );
     const queryId = start.QueryExecutionId;
     if (!queryId) throw new Error('StartQueryExecution returned no QueryExecutionId');

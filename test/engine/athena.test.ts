@@ -1,7 +1,7 @@
 import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createClientFactory } from '../../src/aws/clients.js';
 import { parseConfig } from '../../src/config/load.js';
 import {
@@ -309,8 +309,13 @@ FROM cloudtrail_logs ORDER BY eventid`,
     fake.athena!.faults.push({ match: /forever/, kind: 'hang' });
     const controller = new AbortController();
     const athena = engine({ signal: controller.signal });
-    setTimeout(() => controller.abort(), 100);
-    await expect(athena.run('SELECT 2 AS forever', [])).rejects.toThrow(/aborted; stopped/);
+    const running = athena.run('SELECT 2 AS forever', []);
+    // Abort once Athena has the query (a fixed delay can fire before StartQueryExecution on a busy machine).
+    await vi.waitFor(() => expect(fake.athena!.queries.at(-1)?.sql).toMatch(/forever/), {
+      timeout: 30_000,
+    });
+    controller.abort();
+    await expect(running).rejects.toThrow(/aborted; stopped/);
     expect(fake.athena!.queries.at(-1)).toMatchObject({ stopped: true, state: 'CANCELLED' });
     await athena.close();
   });
