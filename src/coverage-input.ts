@@ -13,6 +13,7 @@ export async function coverageForRun(audit: CoverageAudit, outDir: string): Prom
     errors: audit.result.errors,
     matrix: audit.result.matrix,
     accounts: audit.snapshot.accounts.map((a) => ({ id: a.id, name: a.name })),
+    loggingAccounts: audit.result.loggingAccounts,
     files: [snapshotFile],
   };
 }

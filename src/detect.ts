@@ -14,6 +14,42 @@ export interface DetectResult {
   findings: RawFinding[];
   runs: RuleRun[];
   errors: RunErrorEntry[];
+  /** Events staged per account (when asked for and the count could be made): account id → events. */
+  eventsByAccount?: Record<string, number>;
+}
+
+/** Options of the query stage. */
+export interface DetectOptions {
+  /** Count the staged events per account (one more query), so the run can say which accounts are silent. */
+  countByAccount?: boolean;
+}
+
+// The account of an event: the path's partition (AWSLogs/<account>/…), else the record's own field, for
+// files kept outside CloudTrail's layout. Portable Trino/DuckDB text; nothing from a log is pasted into it.
+const EVENTS_BY_ACCOUNT_SQL = `SELECT coalesce(account, recipientaccountid) AS account_id, count(*) AS events
+FROM cloudtrail_logs
+GROUP BY coalesce(account, recipientaccountid)`;
+
+async function countEventsByAccount(
+  engine: QueryEngine,
+): Promise<{ counts: Record<string, number> } | { error: RunErrorEntry }> {
+  try {
+    const { rows } = await engine.run(EVENTS_BY_ACCOUNT_SQL, []);
+    const counts: Record<string, number> = {};
+    for (const row of rows) {
+      if (typeof row.account_id === 'string') counts[row.account_id] = Number(row.events);
+    }
+    return { counts };
+  } catch (error) {
+    return {
+      error: {
+        scope: 'engine',
+        id: engine.kind,
+        code: 'events-by-account-failed',
+        message: `the events could not be counted per account, so accounts without events cannot be named: ${errorMessage(error).split('\n')[0] ?? ''}`,
+      },
+    };
+  }
 }
 
 /**
@@ -26,12 +62,18 @@ export async function detect(
   config: Config,
   window: TimeWindow,
   log: Logger,
+  options: DetectOptions = {},
 ): Promise<DetectResult> {
   let stage: StageResult;
   try {
-    // Only the columns some enabled rule reads are staged: less to parse and to hold in memory.
+    // Only the columns some enabled rule reads are staged: less to parse and to hold in memory (plus the
+    // record's account, when events are counted per account).
     const enabled = rules.filter((r) => config.rules[r.id]?.enabled !== false);
-    stage = await engine.stage(window, columnsReadBy(enabled));
+    const columns = columnsReadBy(enabled);
+    stage = await engine.stage(
+      window,
+      columns && options.countByAccount ? [...new Set([...columns, 'recipientaccountid'])] : columns,
+    );
   } catch (error) {
     // Unusable input (no such logs folder) ends the run with exit code 3; anything else is data.
     if (error instanceof InputError) throw error;
@@ -55,10 +97,12 @@ export async function detect(
     };
   }
   const evaluated = await evaluateRules(engine, rules, config, window, log);
+  const counted = options.countByAccount ? await countEventsByAccount(engine) : null;
   return {
     stage,
     findings: evaluated.findings,
     runs: evaluated.runs,
-    errors: [...stage.errors, ...evaluated.errors],
+    errors: [...stage.errors, ...evaluated.errors, ...(counted && 'error' in counted ? [counted.error] : [])],
+    ...(counted && 'counts' in counted ? { eventsByAccount: counted.counts } : {}),
   };
 }

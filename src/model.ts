@@ -59,6 +59,8 @@ export interface CoverageSummary {
   accountsTotal: number;
   accountsCovered: number;
   accountsNotAudited: number;
+  /** True when the account listing failed midway: accountsTotal counts those listed, the real total is higher. */
+  accountsTotalIsMinimum?: boolean;
   regionsTotal: number;
   regionsCovered: number;
 }

@@ -27,6 +27,8 @@ export interface CoverageInput {
   /** The accounts × regions picture for the evidence. */
   matrix: CoverageCell[];
   accounts: { id: string; name: string | null }[];
+  /** Audited accounts a logging trail covers: the logs read must hold events of each (else the run says so). */
+  loggingAccounts?: string[];
   /** Files the coverage audit wrote into the output folder (the org snapshot), for the manifest. */
   files?: string[];
 }
@@ -85,6 +87,33 @@ export function newRunId(now = new Date()): string {
   return `${now.toISOString().replace(/[-:]/g, '').slice(0, 15)}Z-${randomBytes(3).toString('hex')}`;
 }
 
+/**
+ * The accounts coverage says a trail logs, of which the logs read held no event. Each is an error, not a
+ * warning: trailwatch cannot tell a quiet account from logs that never reached the source (a sync that
+ * skips the account, a table whose partitions miss it), and a blind spot is never clean. When the logs held
+ * no event at all, `no-events-in-window` already says so.
+ */
+function silentAccounts(
+  detected: Awaited<ReturnType<typeof detect>>,
+  loggingAccounts: readonly string[],
+  window: TimeWindow,
+): RunErrorEntry[] {
+  const counts = detected.eventsByAccount;
+  if (!counts || !detected.stage || detected.stage.events === 0) return [];
+  const span =
+    window.since || window.until
+      ? ` between ${window.since ?? 'the start'} and ${window.until ?? 'the end'}`
+      : '';
+  return loggingAccounts
+    .filter((id) => !counts[id])
+    .map((id) => ({
+      scope: 'account' as const,
+      id,
+      code: 'account-no-events',
+      message: `a logging trail covers this account, yet the logs read held none of its events${span}: its activity was not audited (are its logs missing from the source?)`,
+    }));
+}
+
 /** Runs every rule over local CloudTrail files and writes findings.json (and the report when asked). */
 export async function scanLocal(options: LocalScanOptions): Promise<LocalScanResult> {
   const { config, log, window } = options;
@@ -105,7 +134,9 @@ export async function scanLocal(options: LocalScanOptions): Promise<LocalScanRes
     }));
   let detected;
   try {
-    detected = await detect(engine, rules, config, window, log);
+    detected = await detect(engine, rules, config, window, log, {
+      countByAccount: (options.coverage?.loggingAccounts ?? []).length > 0,
+    });
   } finally {
     await engine.close();
   }
@@ -131,6 +162,7 @@ export async function scanLocal(options: LocalScanOptions): Promise<LocalScanRes
       message: `no CloudTrail events were found${window.since || window.until ? ` between ${window.since ?? 'the start'} and ${window.until ?? 'the end'}` : ''}; nothing could be audited`,
     });
   }
+  errors.push(...silentAccounts(detected, options.coverage?.loggingAccounts ?? [], window));
   for (const run of detected.runs.filter((r) => r.status === 'not-configured')) {
     errors.push({
       scope: 'rule',

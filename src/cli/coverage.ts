@@ -8,7 +8,7 @@ import { safeForTerminal } from '../shared/escape.js';
 import { createLogger, type Logger } from '../shared/log.js';
 import { startProgress } from '../shared/progress.js';
 import type { AwsDeps } from '../aws/clients.js';
-import { auditCoverage, saveOrgSnapshot, type CoverageAudit } from '../trails/index.js';
+import { auditCoverage, coverageLine, saveOrgSnapshot, type CoverageAudit } from '../trails/index.js';
 import type { SetExit } from './commands.js';
 
 /** Options of the coverage command. */
@@ -40,7 +40,7 @@ export function formatCoverageReport(audit: CoverageAudit): string[] {
     `Trail coverage of ${safeForTerminal(org)}, collected ${safeForTerminal(audit.snapshot.collectedAt)}`,
   );
   lines.push(
-    `${summary.accountsCovered} of ${summary.accountsTotal} accounts and ${summary.regionsCovered} of ${summary.regionsTotal} account-regions fully covered` +
+    coverageLine(summary) +
       (summary.accountsNotAudited > 0 ? `; ${summary.accountsNotAudited} accounts not audited` : ''),
   );
   const problems = findings.filter((f) => !f.suppressed);
@@ -65,14 +65,20 @@ export function formatCoverageReport(audit: CoverageAudit): string[] {
   } else {
     lines.push('', 'No coverage problems.');
   }
-  if (errors.length > 0) {
-    lines.push('', `Not audited (${errors.length}) — the audit is incomplete:`);
-    lines.push(
-      ...table(
-        ['SCOPE', 'ID', 'CODE', 'REASON'],
-        errors.map((e) => [e.scope, e.id, e.code, e.message]),
-      ).map((line) => `  ${line}`),
-    );
+  const rows = (list: typeof errors) =>
+    table(
+      ['SCOPE', 'ID', 'CODE', 'REASON'],
+      list.map((e) => [e.scope, e.id, e.code, e.message]),
+    ).map((line) => `  ${line}`);
+  const blocking = errors.filter((e) => e.severity !== 'warning');
+  const warnings = errors.filter((e) => e.severity === 'warning');
+  if (blocking.length > 0) {
+    lines.push('', `Not audited (${blocking.length}) — the audit is incomplete:`);
+    lines.push(...rows(blocking));
+  }
+  if (warnings.length > 0) {
+    lines.push('', `Not audited, by their state, and other warnings (${warnings.length}):`);
+    lines.push(...rows(warnings));
   }
   return lines;
 }

@@ -16,7 +16,7 @@ import type {
   Tier,
 } from '../model.js';
 import type { RuleDefinition } from '../rules/types.js';
-import type { CoverageCell } from '../trails/evaluate.js';
+import { coverageLine, type CoverageCell } from '../trails/evaluate.js';
 import type { RunErrorEntry } from '../shared/errors.js';
 import { neutralizeControls } from '../shared/escape.js';
 
@@ -608,7 +608,7 @@ export function buildDigestModel(input: ReportInput): DigestModel {
   );
   const coverageAudited = summary !== null || matrix.rows.length > 0 || input.coverage.length > 0;
   const okLine = summary
-    ? `${summary.accountsCovered} of ${summary.accountsTotal} accounts and ${summary.regionsCovered} of ${summary.regionsTotal} account-regions fully covered`
+    ? coverageLine(summary)
     : matrix.rows.length > 0
       ? `${coverageOk} of ${matrix.rows.length * matrix.regions.length} account-regions fully covered`
       : 'trail coverage was not audited in this run';

@@ -2,6 +2,7 @@
 // org snapshot (or load a saved one), then evaluate it.
 import type { Config } from '../config/schema.js';
 import type { AwsDeps } from '../aws/clients.js';
+import { isIncomplete } from '../shared/errors.js';
 import type { Logger } from '../shared/log.js';
 import { collectOrgSnapshot, type ProgressFactory } from './collect.js';
 import { evaluateCoverage, type CoverageResult } from './evaluate.js';
@@ -15,7 +16,10 @@ export interface CoverageAuditOptions {
   progress?: ProgressFactory;
 }
 
-/** A coverage audit's snapshot and evaluation; complete is false when anything could not be audited. */
+/**
+ * A coverage audit's snapshot and evaluation; complete is false when anything could not be audited (a
+ * warning, such as a SUSPENDED account named as not audited, leaves it complete).
+ */
 export interface CoverageAudit {
   snapshot: OrgSnapshot;
   result: CoverageResult;
@@ -34,7 +38,7 @@ export function evaluateSnapshot(snapshot: OrgSnapshot, config: Pick<Config, 'co
       ? { logArchiveAccountId: config.coverage.logArchiveAccountId }
       : {}),
   });
-  return { snapshot, result, complete: result.errors.length === 0 };
+  return { snapshot, result, complete: !isIncomplete(result.errors) };
 }
 
 /** Collects (or loads) the org snapshot and evaluates it. Throws InputError for an unusable snapshot file. */

@@ -31,7 +31,12 @@ import {
   type AwsDeps,
 } from '../aws/clients.js';
 import { classifyAwsError, type AwsStage } from '../aws/errors.js';
-import { discoverAccounts, type DiscoveredAccount, type Discovery } from '../discover/accounts.js';
+import {
+  discoverAccounts,
+  NOT_AUDITED_STATES,
+  type DiscoveredAccount,
+  type Discovery,
+} from '../discover/accounts.js';
 import { fanOut } from '../shared/fan-out.js';
 import type { Logger } from '../shared/log.js';
 import type { Progress } from '../shared/progress.js';
@@ -316,6 +321,28 @@ function failed(
   };
 }
 
+/** The record of an account not audited because of its Organizations state (SUSPENDED, CLOSED, …). */
+function notActive(account: DiscoveredAccount): AccountRecord {
+  const known = (NOT_AUDITED_STATES as readonly string[]).includes(account.status);
+  return {
+    ...accountFacts(account),
+    status: 'not-active',
+    error: known
+      ? {
+          code: `account-${account.status.toLowerCase().replace(/_/g, '-')}`,
+          message: `not audited: the account's state in Organizations is ${account.status}; it may still hold data and trails`,
+        }
+      : {
+          code: 'account-state-unknown',
+          message: `not audited: the account's state in Organizations is ${account.status}, which trailwatch does not know`,
+        },
+    regions: [],
+    trails: [],
+    calls: 0,
+    durationMs: 0,
+  };
+}
+
 /** Collects the org snapshot: discovery, then every account's regions and trails, failures recorded per account. */
 export async function collectOrgSnapshot(
   config: Config,
@@ -378,6 +405,10 @@ export async function collectOrgSnapshot(
   });
   const failedCount = accounts.filter((a) => a.status === 'failed').length;
   report?.done({ accounts: accounts.length, failed: failedCount });
+  const skipped = (discovery.notActive ?? []).map(notActive);
+  for (const account of skipped) {
+    log.warn('account not audited', { accountId: account.id, state: account.orgStatus });
+  }
 
   return {
     kind: 'trailwatch-org-snapshot',
@@ -389,7 +420,7 @@ export async function collectOrgSnapshot(
     regionFilter: aws.regions ?? null,
     logArchiveAccountId: config.coverage.logArchiveAccountId ?? null,
     bucketOwners: { ...(config.coverage.bucketOwners ?? {}) },
-    accounts,
+    accounts: [...accounts, ...skipped],
     errors: discovery.errors,
   };
 }

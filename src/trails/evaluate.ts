@@ -67,6 +67,8 @@ export interface CoverageResult {
   summary: CoverageSummary;
   errors: RunErrorEntry[];
   matrix: CoverageCell[];
+  /** Audited accounts where some logging trail records management events in some region: their logs must hold events. */
+  loggingAccounts: string[];
 }
 
 /** The regions of an account that are audited: enabled ones, restricted to the config's filter when set. */
@@ -188,6 +190,15 @@ function finding(
   };
 }
 
+/**
+ * The coverage line: "N of M accounts and R of S account-regions fully covered", with "of at least M" when
+ * the account listing failed midway (the unlisted accounts are uncounted, not absent).
+ */
+export function coverageLine(summary: CoverageSummary): string {
+  const of = summary.accountsTotalIsMinimum ? 'of at least' : 'of';
+  return `${summary.accountsCovered} ${of} ${summary.accountsTotal} accounts and ${summary.regionsCovered} of ${summary.regionsTotal} account-regions fully covered`;
+}
+
 /** Evaluates an org snapshot into coverage findings, a summary, errors and the accounts × regions matrix. */
 export function evaluateCoverage(snapshot: OrgSnapshot, options: CoverageOptions): CoverageResult {
   const now = typeof options.now === 'string' ? new Date(options.now) : options.now;
@@ -236,6 +247,7 @@ export function evaluateCoverage(snapshot: OrgSnapshot, options: CoverageOptions
   }
 
   const allRegions = new Set<string>();
+  const logging = new Set<string>();
   for (const account of audited) {
     const regions = auditedRegions(account, snapshot.regionFilter);
     for (const region of regions) {
@@ -245,6 +257,7 @@ export function evaluateCoverage(snapshot: OrgSnapshot, options: CoverageOptions
         (t) => t.status?.isLogging === true && recordsManagementWrites(t) === true,
       );
       const unreadable = applying.filter((t) => t.status === null || recordsManagementWrites(t) === null);
+      if (recording.length > 0) logging.add(account.id);
       const checks = new Set<string>();
       for (const trail of applying)
         for (const [checkId] of trailChecks.get(trail.arn) ?? []) checks.add(checkId);
@@ -303,6 +316,36 @@ export function evaluateCoverage(snapshot: OrgSnapshot, options: CoverageOptions
     }
   }
 
+  // An account not audited because of its state is named with that state. A lifecycle state AWS documents
+  // (SUSPENDED, CLOSED, …) is a warning: said in every output, and the account counts as not audited, but
+  // the audit of the accounts that can be audited is whole. A state trailwatch does not know is an error.
+  for (const account of snapshot.accounts) {
+    if (account.status !== 'not-active') continue;
+    const code = account.error?.code ?? 'account-state-unknown';
+    errors.push({
+      scope: 'account',
+      id: account.id,
+      code,
+      message: account.error?.message ?? `not audited: the account's state is ${account.orgStatus}`,
+      ...(code === 'account-state-unknown' ? {} : { severity: 'warning' as const }),
+    });
+  }
+
+  // Zero is never clean: an audit that reached no account says so, whatever the reason.
+  if (audited.length === 0 && !errors.some((e) => e.code === 'no-accounts-to-audit')) {
+    const failedCount = snapshot.accounts.filter((a) => a.status === 'failed').length;
+    const inactive = snapshot.accounts.length - failedCount;
+    errors.push({
+      scope: 'run',
+      id: 'accounts',
+      code: 'no-accounts-audited',
+      message:
+        snapshot.accounts.length === 0
+          ? 'no account was found to audit: the audit covers nothing'
+          : `no account was audited: of ${snapshot.accounts.length} accounts, ${failedCount} could not be audited and ${inactive} are not ACTIVE`,
+    });
+  }
+
   const auditedCells = matrix.filter((c) => byId.get(c.accountId)?.status === 'audited');
   const fullyCovered = new Map<string, boolean>();
   for (const cell of auditedCells) {
@@ -313,6 +356,10 @@ export function evaluateCoverage(snapshot: OrgSnapshot, options: CoverageOptions
     accountsTotal: snapshot.accounts.length,
     accountsCovered,
     accountsNotAudited: snapshot.accounts.length - audited.length,
+    // A listing that failed midway leaves an unknown number of accounts unlisted: the total is a floor.
+    ...(snapshot.errors.some((e) => e.code === 'list-accounts-failed')
+      ? { accountsTotalIsMinimum: true }
+      : {}),
     regionsTotal: auditedCells.length,
     regionsCovered: auditedCells.filter((c) => c.status === 'covered').length,
   };
@@ -322,5 +369,5 @@ export function evaluateCoverage(snapshot: OrgSnapshot, options: CoverageOptions
   matrix.sort((a, b) =>
     a.accountId === b.accountId ? (a.region < b.region ? -1 : 1) : a.accountId < b.accountId ? -1 : 1,
   );
-  return { findings, summary, errors, matrix };
+  return { findings, summary, errors, matrix, loggingAccounts: [...logging].sort() };
 }

@@ -81,11 +81,17 @@ export const accountRecordSchema = z.strictObject({
   id: accountId,
   name: z.string().nullable(),
   email: z.string().nullable(),
-  /** The account's state in Organizations (ACTIVE), or `STATIC` when listed in the config. */
+  /**
+   * The account's state in Organizations (`State`: ACTIVE, SUSPENDED, PENDING_CLOSURE, PENDING_ACTIVATION,
+   * CLOSED, or the retired `Status` when `State` is absent), or `STATIC` when listed in the config.
+   */
   orgStatus: z.string(),
   ou: z.string().nullable(),
-  /** Whether the audit reached the account. */
-  status: z.enum(['audited', 'failed']),
+  /**
+   * Whether the audit reached the account: `not-active` when it was not attempted because of the
+   * account's state (error says which).
+   */
+  status: z.enum(['audited', 'failed', 'not-active']),
   error: snapshotErrorSchema.nullable(),
   regions: z.array(regionRecordSchema),
   trails: z.array(trailRecordSchema),

@@ -92,4 +92,113 @@ describe('trailwatch coverage', () => {
       await fake.close();
     }
   });
+
+  it('audits every ACTIVE account of an organization that answers State only, and names a SUSPENDED one', async () => {
+    const org = generateOrg(5);
+    org.accounts[3]!.state = 'SUSPENDED';
+    const fake = await startFakeAws(org);
+    try {
+      const lines: string[] = [];
+      const out = join(dir, 'state');
+      const code = await runCoverageCommand(
+        { out },
+        { log: silentLogger, deps: fakeDeps(fake), print: (line) => lines.push(line) },
+      );
+      const coverage = JSON.parse(await readFile(join(out, 'coverage.json'), 'utf8')) as {
+        complete: boolean;
+        summary: { accountsTotal: number; accountsCovered: number; accountsNotAudited: number };
+        errors: { scope: string; id: string; code: string; message: string; severity?: string }[];
+        matrix: { accountId: string }[];
+      };
+      // The suspended account is said, as a warning: the audit of the accounts that can be audited is whole.
+      expect(code).toBe(0);
+      expect(coverage.complete).toBe(true);
+      expect(new Set(coverage.matrix.map((c) => c.accountId))).toEqual(
+        new Set([0, 1, 2, 4].map(fakeAccountId)),
+      );
+      expect(coverage.summary).toMatchObject({ accountsTotal: 5, accountsCovered: 4, accountsNotAudited: 1 });
+      expect(coverage.errors).toEqual([
+        {
+          scope: 'account',
+          id: fakeAccountId(3),
+          code: 'account-suspended',
+          message:
+            "not audited: the account's state in Organizations is SUSPENDED; it may still hold data and trails",
+          severity: 'warning',
+        },
+      ]);
+      const text = lines.join('\n');
+      expect(text).toContain(
+        '4 of 5 accounts and 52 of 52 account-regions fully covered; 1 accounts not audited',
+      );
+      expect(text).toMatch(new RegExp(`account\\s+${fakeAccountId(3)}\\s+account-suspended\\s+not audited`));
+      // Never an AssumeRole into the account that is not ACTIVE.
+      expect(fake.assumeRoles.map((r) => r.roleArn).join(' ')).not.toContain(fakeAccountId(3));
+    } finally {
+      await fake.close();
+    }
+  });
+
+  it('still works against the legacy Status-only answers', async () => {
+    const org = generateOrg(3);
+    org.accountLifecycleField = 'legacy-status';
+    org.accounts[2]!.state = 'PENDING_CLOSURE';
+    const fake = await startFakeAws(org);
+    try {
+      const lines: string[] = [];
+      const code = await runCoverageCommand(
+        { out: join(dir, 'legacy') },
+        { log: silentLogger, deps: fakeDeps(fake), print: (line) => lines.push(line) },
+      );
+      expect(code).toBe(0);
+      const text = lines.join('\n');
+      expect(text).toContain('2 of 3 accounts');
+      expect(text).toMatch(new RegExp(`${fakeAccountId(2)}\\s+account-pending-closure`));
+    } finally {
+      await fake.close();
+    }
+  });
+
+  it('exits 2 with the reason for an empty organization: zero accounts is never clean', async () => {
+    const org = generateOrg(1);
+    org.accounts = [];
+    const fake = await startFakeAws(org);
+    try {
+      const lines: string[] = [];
+      const out = join(dir, 'empty');
+      const code = await runCoverageCommand(
+        { out },
+        { log: silentLogger, deps: fakeDeps(fake), print: (line) => lines.push(line) },
+      );
+      expect(code).toBe(2);
+      const text = lines.join('\n');
+      expect(text).toContain('Not audited (1) — the audit is incomplete:');
+      expect(text).toMatch(/run\s+organizations\s+no-accounts-to-audit\s+Organizations listed no account/);
+      const coverage = JSON.parse(await readFile(join(out, 'coverage.json'), 'utf8')) as {
+        complete: boolean;
+      };
+      expect(coverage.complete).toBe(false);
+    } finally {
+      await fake.close();
+    }
+  });
+
+  it('exits 2 when every account fails, saying that no account was audited', async () => {
+    const fake = await startFakeAws(generateOrg(2), {
+      faults: [{ kind: 'access-denied', operation: 'AssumeRole' }],
+    });
+    try {
+      const lines: string[] = [];
+      const code = await runCoverageCommand(
+        { out: join(dir, 'all-failed') },
+        { log: silentLogger, deps: fakeDeps(fake), print: (line) => lines.push(line) },
+      );
+      expect(code).toBe(2);
+      expect(lines.join('\n')).toMatch(
+        /run\s+accounts\s+no-accounts-audited\s+no account was audited: of 2 accounts, 2 could not be audited/,
+      );
+    } finally {
+      await fake.close();
+    }
+  });
 });

@@ -1,22 +1,24 @@
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config/load.js';
-import { discoverAccounts, filterAccounts } from '../../src/discover/accounts.js';
+import { ListAccountsCommand, OrganizationsClient } from '@aws-sdk/client-organizations';
+import { discoverAccounts, selectAccounts } from '../../src/discover/accounts.js';
 import { silentLogger } from '../../src/shared/log.js';
-import { fakeAccountId, generateOrg } from '../../src/testing/fake-aws/index.js';
+import { FAKE_RUNNER_CREDENTIALS, fakeAccountId, generateOrg } from '../../src/testing/fake-aws/index.js';
 import { fakeDeps } from '../integration/fake-aws/deps.js';
 import { fakeAwsPerTest } from '../integration/fake-aws/per-test.js';
 
 const start = fakeAwsPerTest();
 
 describe('discoverAccounts', () => {
-  it('reads every page of ListAccounts and keeps ACTIVE accounts only', async () => {
+  it('reads every page of ListAccounts by State: ACTIVE accounts to audit, the others kept with their state', async () => {
     const org = generateOrg(45);
-    org.accounts[7]!.status = 'SUSPENDED';
+    org.accounts[7]!.state = 'SUSPENDED';
     const aws = await start(org, { pageSize: 20 });
     const found = await discoverAccounts(parseConfig({}), fakeDeps(aws), silentLogger);
     expect(found.errors).toEqual([]);
     expect(found.accounts).toHaveLength(44);
     expect(found.accounts.map((a) => a.id)).not.toContain(fakeAccountId(7));
+    expect(found.notActive?.map((a) => [a.id, a.status])).toEqual([[fakeAccountId(7), 'SUSPENDED']]);
     expect(found.accounts[0]).toEqual({
       id: fakeAccountId(0),
       name: 'management',
@@ -27,6 +29,79 @@ describe('discoverAccounts', () => {
     expect(found.organizationId).toBe('o-fake12345');
     expect(found.managementAccountId).toBe(fakeAccountId(0));
     expect(aws.stats.byOperation.get('ListAccounts')).toBe(3);
+  });
+
+  it('answers as Organizations does today: State on every account, no retired Status', async () => {
+    const aws = await start(generateOrg(2));
+    const client = new OrganizationsClient({
+      endpoint: aws.endpoint,
+      region: 'us-east-1',
+      credentials: FAKE_RUNNER_CREDENTIALS,
+    });
+    const page = await client.send(new ListAccountsCommand({}));
+    client.destroy();
+    expect(page.Accounts?.map((a) => [a.State, a.Status])).toEqual([
+      ['ACTIVE', undefined],
+      ['ACTIVE', undefined],
+    ]);
+  });
+
+  it('keeps every account that is not ACTIVE, a state it does not know included, never dropping one', async () => {
+    const org = generateOrg(7);
+    const states = ['SUSPENDED', 'PENDING_CLOSURE', 'PENDING_ACTIVATION', 'CLOSED', 'QUARANTINED'];
+    states.forEach((state, i) => (org.accounts[i + 2]!.state = state));
+    const aws = await start(org);
+    const found = await discoverAccounts(parseConfig({}), fakeDeps(aws), silentLogger);
+    expect(found.accounts.map((a) => a.id)).toEqual([fakeAccountId(0), fakeAccountId(1)]);
+    expect(found.notActive?.map((a) => a.status)).toEqual(states);
+    expect(found.errors).toEqual([]);
+  });
+
+  it('falls back to the retired Status only when State is absent (answers from before State existed)', async () => {
+    const org = generateOrg(4);
+    org.accountLifecycleField = 'legacy-status';
+    org.accounts[3]!.state = 'PENDING_CLOSURE';
+    const aws = await start(org);
+    const found = await discoverAccounts(parseConfig({}), fakeDeps(aws), silentLogger);
+    expect(found.accounts.map((a) => [a.id, a.status])).toEqual([
+      [fakeAccountId(0), 'ACTIVE'],
+      [fakeAccountId(1), 'ACTIVE'],
+      [fakeAccountId(2), 'ACTIVE'],
+    ]);
+    expect(found.notActive?.map((a) => [a.id, a.status])).toEqual([[fakeAccountId(3), 'PENDING_CLOSURE']]);
+  });
+
+  it('says why nothing is left to audit: an empty organization', async () => {
+    const org = generateOrg(1);
+    org.accounts = [];
+    const aws = await start(org);
+    const found = await discoverAccounts(parseConfig({}), fakeDeps(aws), silentLogger);
+    expect(found.accounts).toEqual([]);
+    expect(found.errors).toEqual([
+      {
+        scope: 'run',
+        id: 'organizations',
+        code: 'no-accounts-to-audit',
+        message: 'Organizations listed no account: there is nothing to audit',
+      },
+    ]);
+  });
+
+  it('says why nothing is left to audit: filters that exclude every account, or no ACTIVE one', async () => {
+    const aws = await start(generateOrg(3));
+    const config = parseConfig({ aws: { accounts: { include: ['999999999999'] } } });
+    const filtered = await discoverAccounts(config, fakeDeps(aws), silentLogger);
+    expect(filtered.errors.map((e) => [e.code, e.message])).toEqual([
+      [
+        'no-accounts-to-audit',
+        'Organizations listed 3 accounts, and the include/exclude lists leave none to audit',
+      ],
+    ]);
+    for (const account of aws.org.accounts) account.state = 'SUSPENDED';
+    const suspended = await discoverAccounts(parseConfig({}), fakeDeps(aws), silentLogger);
+    expect(suspended.errors.map((e) => e.message)).toEqual([
+      'Organizations listed 3 accounts; none within the include/exclude lists is ACTIVE (3 SUSPENDED)',
+    ]);
   });
 
   it('applies the include and exclude lists', async () => {
@@ -111,10 +186,11 @@ describe('discoverAccounts', () => {
   });
 });
 
-describe('filterAccounts', () => {
-  it('drops duplicates and accounts that are not ACTIVE', () => {
+describe('selectAccounts', () => {
+  it('drops duplicates and filtered accounts, and sets apart those that are not ACTIVE', () => {
     const a = { id: '111111111111', name: 'a', status: 'ACTIVE' };
     const b = { id: '222222222222', name: 'b', status: 'PENDING_CLOSURE' };
-    expect(filterAccounts([a, b, a], {})).toEqual([a]);
+    const c = { id: '333333333333', name: 'c', status: 'SUSPENDED' };
+    expect(selectAccounts([a, b, a, c], { exclude: [c.id] })).toEqual({ audit: [a], notActive: [b] });
   });
 });

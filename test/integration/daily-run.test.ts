@@ -14,7 +14,7 @@ import { runDaily } from '../../src/run.js';
 import { generateSampleOrg } from '../../src/samples/generate.js';
 import { silentLogger } from '../../src/shared/log.js';
 import { ConfigError } from '../../src/shared/errors.js';
-import { generateOrg, startFakeAws, type FakeAws } from '../../src/testing/fake-aws/index.js';
+import { fakeAccountId, generateOrg, startFakeAws, type FakeAws } from '../../src/testing/fake-aws/index.js';
 import { fakeDeps } from './fake-aws/deps.js';
 
 const received: ParsedMail[] = [];
@@ -35,16 +35,21 @@ let fake: FakeAws;
 let doc: FindingsFile;
 let out: string;
 let summaryFile: string;
+let logsDir: string;
 
 beforeAll(async () => {
   await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', resolve));
   const port = (smtp.server.address() as AddressInfo).port;
   const org = generateOrg(4);
+  // Two accounts of the sample logs, so the logs hold events of them; the management account has none.
+  org.accounts[1]!.id = '444444444444';
+  org.accounts[2]!.id = '555555555555';
   const denied = org.accounts[3]!.id;
   fake = await startFakeAws(org, {
     faults: [{ kind: 'access-denied', accountId: denied, operation: 'AssumeRole' }],
   });
   const dir = await mkdtemp(join(tmpdir(), 'tw-daily-'));
+  logsDir = join(dir, 'logs', 'AWSLogs');
   await generateSampleOrg(join(dir, 'logs'), { events: 4000 });
   out = join(dir, 'out');
   summaryFile = join(dir, 'summary.md');
@@ -90,6 +95,13 @@ describe('the daily run against the fake AWS, local logs and a real SMTP server'
     expect(exitCodeFor(doc, parseConfig({}))).toBe(2);
   });
 
+  it('names each account a logging trail covers whose logs held no event, and only those', () => {
+    const silent = doc.errors.filter((e) => e.code === 'account-no-events');
+    expect(silent.map((e) => [e.scope, e.id])).toEqual([['account', fakeAccountId(0)]]);
+    expect(silent[0]?.message).toContain('between 2026-11-20T00:00:00Z and 2026-11-21T00:00:00Z');
+    expect(silent[0]?.severity).toBeUndefined();
+  });
+
   it('writes the evidence bundle with the org snapshot and a manifest', async () => {
     for (const f of ['findings.json', 'org-snapshot.json', 'digest.html', 'digest.txt', 'manifest.json'])
       expect(existsSync(join(out, f)), f).toBe(true);
@@ -114,6 +126,34 @@ describe('the daily run against the fake AWS, local logs and a real SMTP server'
   it('writes the GitHub job summary', async () => {
     const summary = await readFile(summaryFile, 'utf8');
     expect(summary).toContain('Daily Test Org');
+  });
+
+  it('calls a run over an empty organization incomplete (exit code 2), saying why', async () => {
+    const empty = generateOrg(1);
+    empty.accounts = [];
+    const emptyAws = await startFakeAws(empty);
+    try {
+      const config = parseConfig({
+        engine: { duckdb: { logs: logsDir } },
+        aws: {},
+        report: { pdf: false },
+      });
+      const run = await runDaily({
+        config,
+        date: '2026-11-20',
+        outDir: join(out, '..', 'out-empty'),
+        log: silentLogger,
+        report: reportWriterFor(config, silentLogger),
+        deps: fakeDeps(emptyAws),
+      });
+      expect(run.errors.filter((e) => e.severity !== 'warning').map((e) => e.code)).toEqual([
+        'no-accounts-to-audit',
+      ]);
+      expect(run.run.complete).toBe(false);
+      expect(exitCodeFor(run, config)).toBe(2);
+    } finally {
+      await emptyAws.close();
+    }
   });
 
   it('refuses a config without logs or AWS settings, naming both keys', async () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  coverageLine,
   evaluateCoverage,
   recordsManagementWrites,
   type CoverageOptions,
@@ -302,7 +303,104 @@ describe('evaluateCoverage', () => {
       const errors = [
         { scope: 'run' as const, id: 'organizations', code: 'list-accounts-failed', message: 'x' },
       ];
+      const result = evaluateCoverage(snapshot([account([trail()])], { errors }), options);
+      expect(result.errors).toEqual(errors);
+    });
+
+    it('names an account that is not ACTIVE with its state, as a warning, without matrix rows', () => {
+      const suspended = account([], {
+        id: '999999999999',
+        name: 'old',
+        orgStatus: 'SUSPENDED',
+        status: 'not-active',
+        error: { code: 'account-suspended', message: "not audited: the account's state is SUSPENDED" },
+        regions: [],
+      });
+      const result = evaluateCoverage(snapshot([account([trail()]), suspended]), options);
+      expect(result.errors).toEqual([
+        {
+          scope: 'account',
+          id: '999999999999',
+          code: 'account-suspended',
+          message: "not audited: the account's state is SUSPENDED",
+          severity: 'warning',
+        },
+      ]);
+      expect(result.summary).toMatchObject({ accountsTotal: 2, accountsCovered: 1, accountsNotAudited: 1 });
+      expect(result.matrix.filter((c) => c.accountId === '999999999999')).toEqual([]);
+    });
+
+    it('makes an account of a state it does not know an error, not a warning', () => {
+      const unknown = account([], {
+        id: '999999999999',
+        orgStatus: 'QUARANTINED',
+        status: 'not-active',
+        error: { code: 'account-state-unknown', message: 'not audited: QUARANTINED' },
+        regions: [],
+      });
+      const result = evaluateCoverage(snapshot([account([trail()]), unknown]), options);
+      expect(result.errors).toEqual([
+        {
+          scope: 'account',
+          id: '999999999999',
+          code: 'account-state-unknown',
+          message: 'not audited: QUARANTINED',
+        },
+      ]);
+    });
+
+    it('never calls an audit of zero accounts clean, whatever left it empty', () => {
+      const empty = evaluateCoverage(snapshot([]), options);
+      expect(empty.errors).toEqual([
+        {
+          scope: 'run',
+          id: 'accounts',
+          code: 'no-accounts-audited',
+          message: 'no account was found to audit: the audit covers nothing',
+        },
+      ]);
+      const failed = account([], {
+        status: 'failed',
+        error: { code: 'assume-role-denied', message: 'denied' },
+        regions: [],
+      });
+      const suspended = account([], {
+        id: '222222222222',
+        orgStatus: 'SUSPENDED',
+        status: 'not-active',
+        error: { code: 'account-suspended', message: 'suspended' },
+        regions: [],
+      });
+      const none = evaluateCoverage(snapshot([failed, suspended]), options);
+      expect(none.errors.map((e) => [e.code, e.severity])).toEqual([
+        ['assume-role-denied', undefined],
+        ['account-suspended', 'warning'],
+        ['no-accounts-audited', undefined],
+      ]);
+      expect(none.errors[2]?.message).toBe(
+        'no account was audited: of 2 accounts, 1 could not be audited and 1 are not ACTIVE',
+      );
+    });
+
+    it('does not repeat the reason discovery already gave for finding nothing to audit', () => {
+      const errors = [
+        { scope: 'run' as const, id: 'organizations', code: 'no-accounts-to-audit', message: 'empty' },
+      ];
       expect(evaluateCoverage(snapshot([], { errors }), options).errors).toEqual(errors);
+    });
+
+    it('counts the accounts as a floor when the listing failed midway ("of at least")', () => {
+      const errors = [
+        { scope: 'run' as const, id: 'organizations', code: 'list-accounts-failed', message: 'x' },
+      ];
+      const partial = evaluateCoverage(snapshot([account([trail()])], { errors }), options);
+      expect(partial.summary.accountsTotalIsMinimum).toBe(true);
+      expect(coverageLine(partial.summary)).toBe(
+        '1 of at least 1 accounts and 2 of 2 account-regions fully covered',
+      );
+      const whole = evaluateCoverage(snapshot([account([trail()])]), options);
+      expect(whole.summary.accountsTotalIsMinimum).toBeUndefined();
+      expect(coverageLine(whole.summary)).toBe('1 of 1 accounts and 2 of 2 account-regions fully covered');
     });
 
     it('is pure: the same snapshot gives the same result and is not modified', () => {

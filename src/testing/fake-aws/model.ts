@@ -38,7 +38,11 @@ export interface FakeAccount {
   id: string;
   name: string;
   email: string;
-  status?: 'ACTIVE' | 'SUSPENDED' | 'PENDING_CLOSURE';
+  /**
+   * The account's lifecycle state as Organizations answers it in `State` (default ACTIVE). AWS documents
+   * ACTIVE, SUSPENDED, PENDING_CLOSURE, PENDING_ACTIVATION and CLOSED; any other text tests an unknown one.
+   */
+  state?: string;
   /** The OU (or root) the account sits in. */
   parentId?: string;
   /** Opt-in regions this account has enabled (the default regions are always enabled). */
@@ -67,6 +71,12 @@ export interface FakeOrg {
   hubRoleArn?: string;
   /** The account the runner's static credentials belong to (default: the management account). */
   runnerAccountId?: string;
+  /**
+   * How Organizations describes an account's lifecycle. `state` (default): `State` only, as AWS answers
+   * since it retired `Status` on 2026-09-09. `legacy-status`: `Status` only, as in answers from before
+   * `State` existed (its values: ACTIVE, SUSPENDED, PENDING_CLOSURE).
+   */
+  accountLifecycleField?: 'state' | 'legacy-status';
 }
 
 /** The 17 regions used by the bench (13 default, 4 opt-in). */
