@@ -107,6 +107,22 @@ export function recordsManagementWrites(trail: TrailRecord): boolean | null {
   return basic.some((s) => s.includeManagementEvents !== false && s.readWriteType !== 'ReadOnly');
 }
 
+/**
+ * Whether a trail records no management events at all — a data-events trail, kept deliberately beside a
+ * trail that records management events. Null when the selectors could not be read.
+ */
+export function recordsDataEventsOnly(trail: TrailRecord): boolean | null {
+  if (trail.eventSelectors === null && trail.advancedEventSelectors === null) return null;
+  const advanced = trail.advancedEventSelectors ?? [];
+  if (advanced.length > 0) {
+    return !advanced.some((s) =>
+      s.fieldSelectors.some((f) => f.field === 'eventCategory' && f.equals?.includes('Management')),
+    );
+  }
+  const basic = trail.eventSelectors ?? [];
+  return basic.length > 0 && basic.every((s) => s.includeManagementEvents === false);
+}
+
 /** Why a logging trail is not delivering, or null when it is. */
 export function deliveryProblem(trail: TrailRecord, now: Date, deliveryLagHours: number): string | null {
   const status = trail.status;
@@ -123,6 +139,22 @@ export function deliveryProblem(trail: TrailRecord, now: Date, deliveryLagHours:
   return 'no log file delivery recorded';
 }
 
+/** The trails that apply to an audited account-region where no logging trail records management writes. */
+function trailsNeededForManagement(
+  audited: readonly AccountRecord[],
+  regionFilter: readonly string[] | null,
+): Set<string> {
+  const needed = new Set<string>();
+  for (const account of audited) {
+    for (const region of auditedRegions(account, regionFilter)) {
+      const applying = account.trails.filter((t) => t.isMultiRegion || t.homeRegion === region);
+      if (applying.some((t) => t.status?.isLogging === true && recordsManagementWrites(t) === true)) continue;
+      for (const trail of applying) needed.add(trail.arn);
+    }
+  }
+  return needed;
+}
+
 function trailLabel(trail: TrailRecord): string {
   return `${trail.isOrganizationTrail ? 'organization trail' : 'trail'} ${trail.name}`;
 }
@@ -135,6 +167,8 @@ function trailProblems(
     deliveryLagHours: number;
     logArchiveAccountId: string | null;
     bucketOwners: Record<string, string>;
+    /** Trails that apply to some audited account-region no logging trail records management writes in. */
+    neededForManagement: ReadonlySet<string>;
   },
 ): [CoverageCheckId, string][] {
   const out: [CoverageCheckId, string][] = [];
@@ -145,7 +179,11 @@ function trailProblems(
   }
   const delivery = deliveryProblem(trail, now, options.deliveryLagHours);
   if (delivery) out.push(['trail-delivery-error', `${label}: ${delivery}`]);
-  if (recordsManagementWrites(trail) === false) {
+  // A data-events-only trail is deliberate where another trail records the management events: flag it only
+  // where it applies and nothing records them.
+  const deliberateDataTrail =
+    recordsDataEventsOnly(trail) === true && !options.neededForManagement.has(trail.arn);
+  if (recordsManagementWrites(trail) === false && !deliberateDataTrail) {
     out.push([
       'trail-management-events-excluded',
       `${label}: event selectors do not record management write events`,
@@ -203,15 +241,16 @@ export function coverageLine(summary: CoverageSummary): string {
 export function evaluateCoverage(snapshot: OrgSnapshot, options: CoverageOptions): CoverageResult {
   const now = typeof options.now === 'string' ? new Date(options.now) : options.now;
   const logArchiveAccountId = options.logArchiveAccountId ?? snapshot.logArchiveAccountId;
-  const trailOptions = {
-    deliveryLagHours: options.deliveryLagHours,
-    logArchiveAccountId,
-    bucketOwners: snapshot.bucketOwners,
-  };
   const errors: RunErrorEntry[] = snapshot.errors.map((e) => ({ ...e }));
   const findings: CoverageFinding[] = [];
   const matrix: CoverageCell[] = [];
   const audited = snapshot.accounts.filter((a) => a.status === 'audited');
+  const trailOptions = {
+    deliveryLagHours: options.deliveryLagHours,
+    logArchiveAccountId,
+    bucketOwners: snapshot.bucketOwners,
+    neededForManagement: trailsNeededForManagement(audited, snapshot.regionFilter),
+  };
   const byId = new Map(snapshot.accounts.map((a) => [a.id, a]));
 
   // Trail-level findings are reported once per trail, on the account that owns it when that account is in

@@ -150,6 +150,61 @@ describe('evaluateCoverage', () => {
       });
       expect(checks(snapshot([account([dataOnly])]))).toContain('trail-management-events-excluded@us-east-1');
     });
+    it('does not fire for a data-events-only trail beside a trail that records management events', () => {
+      const orgTrail = trail({ arn: 'arn:aws:cloudtrail:us-east-1:111111111111:trail/org', name: 'org' });
+      const basic = trail({
+        arn: 'arn:aws:cloudtrail:us-east-1:111111111111:trail/s3-data',
+        name: 's3-data',
+        eventSelectors: [
+          {
+            readWriteType: 'All',
+            includeManagementEvents: false,
+            excludeManagementEventSources: [],
+            dataResourceTypes: ['AWS::S3::Object'],
+          },
+        ],
+      });
+      const advanced = trail({
+        arn: 'arn:aws:cloudtrail:us-east-1:111111111111:trail/lambda-data',
+        name: 'lambda-data',
+        eventSelectors: [],
+        advancedEventSelectors: [
+          {
+            name: 'lambda',
+            fieldSelectors: [
+              { field: 'eventCategory', equals: ['Data'] },
+              { field: 'resources.type', equals: ['AWS::Lambda::Function'] },
+            ],
+          },
+        ],
+      });
+      expect(checks(snapshot([account([orgTrail, basic, advanced])]))).toEqual([]);
+    });
+    it('fires for a data-events-only trail where no trail records management events', () => {
+      const orgEast = trail({
+        arn: 'arn:aws:cloudtrail:us-east-1:111111111111:trail/east',
+        name: 'east',
+        isMultiRegion: false,
+      });
+      const dataOnly = trail({
+        arn: 'arn:aws:cloudtrail:us-east-1:111111111111:trail/s3-data',
+        name: 's3-data',
+        eventSelectors: [
+          {
+            readWriteType: 'All',
+            includeManagementEvents: false,
+            excludeManagementEventSources: [],
+            dataResourceTypes: ['AWS::S3::Object'],
+          },
+        ],
+      });
+      // eu-west-1 has only the data trail: it is flagged, and the region is uncovered.
+      expect(checks(snapshot([account([orgEast, dataOnly])]))).toEqual([
+        'trail-management-events-excluded@us-east-1',
+        'trail-region-uncovered@eu-west-1',
+        'trail-single-region-only@us-east-1',
+      ]);
+    });
     it('fires when advanced selectors keep read-only management events', () => {
       const readOnly = trail({
         eventSelectors: [],
