@@ -1,6 +1,12 @@
 // The daily job, top to bottom as the design reads: config → coverage (discover, per-account audit) →
 // query the day's logs once → classify → report → deliver → exit code.
-import { awsSection, createClientFactory, type AwsDeps, type ClientFactory } from './aws/clients.js';
+import {
+  awsSection,
+  createClientFactory,
+  resolveAwsRegion,
+  type AwsDeps,
+  type ClientFactory,
+} from './aws/clients.js';
 import type { Config } from './config/schema.js';
 import { coverageForRun } from './coverage-input.js';
 import { writeManifest } from './deliver/bundle.js';
@@ -71,8 +77,9 @@ function openConfiguredEngine(
 
 /** Runs the daily audit and delivers it. Failures of accounts, files, rules or delivery are data in `errors`. */
 export async function runDaily(options: DailyRunOptions): Promise<FindingsFile> {
-  const { config, log, outDir } = options;
-  checkDailyConfig(config, options.orgSnapshot);
+  const { log, outDir } = options;
+  checkDailyConfig(options.config, options.orgSnapshot);
+  const config = await resolveAwsRegion(options.config);
   const audit = await auditCoverage(config, log, {
     ...(options.orgSnapshot ? { snapshotFile: options.orgSnapshot } : {}),
     ...(options.deps ? { deps: options.deps } : {}),

@@ -7,6 +7,7 @@ import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
+import { partition as sdkPartition } from '@aws-sdk/core/client';
 import { fromTemporaryCredentials } from '@aws-sdk/credential-providers';
 import { doesIdentityRequireRefresh, isIdentityExpired, memoizeIdentityProvider } from '@smithy/core';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider, RetryStrategyV2 } from '@smithy/types';
@@ -15,6 +16,9 @@ import { awsSchema } from '../config/schema.js';
 
 /** The `aws` section of the configuration, with its defaults applied. */
 export type AwsConfig = NonNullable<Config['aws']>;
+
+/** The home region when neither the config nor the SDK's chain names one. */
+export const DEFAULT_REGION = 'us-east-1';
 
 /** What the client factory needs from outside the config; every field is optional in production. */
 export interface AwsDeps {
@@ -61,6 +65,34 @@ export function awsSection(config: Pick<Config, 'aws'>): AwsConfig {
   return config.aws ?? awsSchema.parse({});
 }
 
+/** The home region of the AWS calls: `aws.region` (settled by resolveAwsRegion), else us-east-1. */
+export function homeRegion(aws: AwsConfig): string {
+  return aws.region ?? DEFAULT_REGION;
+}
+
+/** The region the SDK's own chain resolves (AWS_REGION, the AWS_PROFILE profile's region), if any. */
+async function regionFromSdkChain(): Promise<string | undefined> {
+  const probe = new OrganizationsClient({});
+  try {
+    return await probe.config.region();
+  } catch {
+    // "Region is missing": nothing in the environment or the profile names one.
+    return undefined;
+  } finally {
+    probe.destroy();
+  }
+}
+
+/**
+ * Settles the config's home region the way AWS users expect: `aws.region` when set, else whatever the SDK's
+ * chain resolves (AWS_REGION, the AWS_PROFILE profile's region — SSO profiles included), else us-east-1.
+ * Credentials and AWS_ENDPOINT_URL are left to the SDK's chain as they are.
+ */
+export async function resolveAwsRegion<T extends Pick<Config, 'aws'>>(config: T): Promise<T> {
+  if (!config.aws || config.aws.region) return config;
+  return { ...config, aws: { ...config.aws, region: (await regionFromSdkChain()) ?? DEFAULT_REGION } };
+}
+
 /**
  * Memoizes a credential provider the way the SDK's clients do: the token is reused until five minutes before
  * it expires, then fetched again. This lets several clients of one account (regions, services) share one
@@ -75,11 +107,9 @@ function shared(provider: AwsCredentialIdentityProvider): AwsCredentialIdentityP
 
 /** Creates the client factory for a run. */
 export function createClientFactory(aws: AwsConfig, deps: AwsDeps = {}): ClientFactory {
-  const partition = aws.region.startsWith('cn-')
-    ? 'aws-cn'
-    : aws.region.startsWith('us-gov-')
-      ? 'aws-us-gov'
-      : 'aws';
+  // The SDK's partition table knows every partition (aws-cn, aws-us-gov, aws-iso-b, aws-eusc…).
+  const home = homeRegion(aws);
+  const partition = sdkPartition(home).name;
   const requestTimeout = Math.round(aws.timeouts.callSeconds * 1000);
   const common = (region: string) => ({
     region,
@@ -91,7 +121,7 @@ export function createClientFactory(aws: AwsConfig, deps: AwsDeps = {}): ClientF
     // has its own limit in the collector.
     requestHandler: { requestTimeout, connectionTimeout: requestTimeout, throwOnRequestTimeout: true },
   });
-  const stsConfig = common(aws.region);
+  const stsConfig = common(home);
 
   // Runner → optional hub role. Built once per run so every account's chain starts from the same hub session.
   const hub = aws.hubRoleArn
@@ -120,7 +150,7 @@ export function createClientFactory(aws: AwsConfig, deps: AwsDeps = {}): ClientF
 
   // The central account's own services (Athena over the trail bucket's table, SES for the digest) are
   // called as the runner or hub: the per-account audit roles have no business there.
-  const central = (region = aws.region) => ({
+  const central = (region = home) => ({
     ...common(region),
     ...(source ? { credentials: source } : {}),
   });
@@ -129,7 +159,7 @@ export function createClientFactory(aws: AwsConfig, deps: AwsDeps = {}): ClientF
     partition,
     organizations() {
       const credentials = aws.managementAccountId ? auditCredentials(aws.managementAccountId) : source;
-      return new OrganizationsClient({ ...common(aws.region), ...(credentials ? { credentials } : {}) });
+      return new OrganizationsClient({ ...common(home), ...(credentials ? { credentials } : {}) });
     },
     athena(region) {
       return new AthenaClient(central(region));
@@ -168,7 +198,7 @@ export function createClientFactory(aws: AwsConfig, deps: AwsDeps = {}): ClientF
         },
         account() {
           // The Account API is global; its endpoint lives in us-east-1 (aws partition).
-          account ??= keep(new AccountClient({ ...common(aws.region), credentials }));
+          account ??= keep(new AccountClient({ ...common(home), credentials }));
           return account;
         },
         destroy() {

@@ -7,7 +7,7 @@ import { loadConfig } from '../config/load.js';
 import { safeForTerminal } from '../shared/escape.js';
 import { createLogger, type Logger } from '../shared/log.js';
 import { startProgress } from '../shared/progress.js';
-import type { AwsDeps } from '../aws/clients.js';
+import { resolveAwsRegion, type AwsDeps } from '../aws/clients.js';
 import { auditCoverage, coverageLine, saveOrgSnapshot, type CoverageAudit } from '../trails/index.js';
 import type { SetExit } from './commands.js';
 
@@ -90,7 +90,8 @@ export async function runCoverageCommand(
 ): Promise<number> {
   const log = io.log ?? createLogger();
   const print = io.print ?? ((line: string) => process.stdout.write(`${line}\n`));
-  const { config } = await loadConfig(options.config);
+  const loaded = (await loadConfig(options.config)).config;
+  const config = options.orgSnapshot ? loaded : await resolveAwsRegion(loaded);
   const outDir = options.out ?? config.outDir;
   const audit = await auditCoverage(config, log, {
     ...(options.orgSnapshot ? { snapshotFile: options.orgSnapshot } : {}),

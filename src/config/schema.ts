@@ -1,6 +1,8 @@
 import { z } from 'zod';
 
-const region = z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'an AWS region name such as eu-west-1');
+// The shape every AWS partition's region names share (us-east-1, cn-north-1, us-isob-east-1, eusc-de-east-1);
+// which partition a region belongs to is the SDK's to say (src/aws/clients.ts).
+const region = z.string().regex(/^[a-z]{2,}(-[a-z]+)+-\d+$/, 'an AWS region name such as eu-west-1');
 const accountId = z.string().regex(/^\d{12}$/, 'a 12-digit account id');
 // A Glue database or table name as trailwatch writes it into SQL: lower-case letters, digits, underscores.
 const athenaIdentifier = z.string().regex(/^[a-z0-9_]{1,128}$/, 'a lower-case name of letters, digits and _');
@@ -28,7 +30,11 @@ export const suppressionSchema = z.strictObject({
 
 /** The AWS side: how to reach the organization and each account. */
 export const awsSchema = z.strictObject({
-  region: region.default('us-east-1'),
+  /**
+   * The home region of the AWS calls. Unset: the SDK's own chain decides (AWS_REGION, else the region of
+   * the AWS_PROFILE profile, SSO profiles included), else us-east-1.
+   */
+  region: region.optional(),
   /** Optional role assumed first from the runner's credentials (a hub account). */
   hubRoleArn: z.string().optional(),
   /** The read-only audit role assumed in every account. */

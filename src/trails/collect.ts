@@ -26,6 +26,7 @@ import type { Config } from '../config/schema.js';
 import {
   awsSection,
   createClientFactory,
+  homeRegion,
   type AccountClients,
   type AwsConfig,
   type AwsDeps,
@@ -154,7 +155,7 @@ async function auditAccount(
   counter: { calls: number },
 ): Promise<AccountAudit> {
   const options = { abortSignal: signal };
-  const home = aws.region;
+  const home = homeRegion(aws);
   await stage('assume-role', 'AssumeRole', () => clients.credentials());
 
   let regions: RegionRecord[] = [];
@@ -416,7 +417,7 @@ export async function collectOrgSnapshot(
     collectedAt,
     organizationId: discovery.organizationId,
     managementAccountId: discovery.managementAccountId,
-    homeRegion: aws.region,
+    homeRegion: homeRegion(aws),
     regionFilter: aws.regions ?? null,
     logArchiveAccountId: config.coverage.logArchiveAccountId ?? null,
     bucketOwners: { ...(config.coverage.bucketOwners ?? {}) },
