@@ -28,8 +28,11 @@ WITH events AS (
     json_extract_scalar(responseelements, '$.ConsoleLogin') AS outcome,
     errormessage
   FROM cloudtrail_logs
-  WHERE eventtime >= ?
-    AND eventtime < ?
+  WHERE (
+      eventtime >= ? AND eventtime < ?
+      -- Staging keeps an event without a usable eventTime only when no window is set: it is evaluated.
+      OR eventtime IS NULL
+    )
     AND eventsource = 'signin.amazonaws.com'
     AND eventname = 'ConsoleLogin'
 ),

@@ -52,8 +52,11 @@ SELECT
   CAST(NULL AS varchar) AS tier,
   ARRAY[eventid] AS event_ids
 FROM cloudtrail_logs
-WHERE eventtime >= ?
-  AND eventtime < ?
+WHERE (
+    eventtime >= ? AND eventtime < ?
+    -- Staging keeps an event without a usable eventTime only when no window is set: it is evaluated.
+    OR eventtime IS NULL
+  )
   AND eventsource = 'signin.amazonaws.com'
   AND eventname = 'ConsoleLogin'
   AND json_extract_scalar(responseelements, '$.ConsoleLogin') = 'Success'

@@ -31,8 +31,11 @@ SELECT
   CAST(NULL AS varchar) AS tier,
   ARRAY[eventid] AS event_ids
 FROM cloudtrail_logs
-WHERE eventtime >= ?
-  AND eventtime < ?
+WHERE (
+    eventtime >= ? AND eventtime < ?
+    -- Staging keeps an event without a usable eventTime only when no window is set: it is evaluated.
+    OR eventtime IS NULL
+  )
   AND eventsource = 'iam.amazonaws.com'
   -- Writes only: these verbs change IAM; Get/List/Generate/Simulate only read.
   AND regexp_like(eventname, '^(Add|Attach|Change|Create|Deactivate|Delete|Detach|Enable|Put|Remove|Set|Update|Upload|Tag|Untag)')

@@ -13,8 +13,11 @@ WITH snapshot_events AS (
       false
     ) AS shared_publicly
   FROM cloudtrail_logs
-  WHERE eventtime >= ?
-    AND eventtime < ?
+  WHERE (
+      eventtime >= ? AND eventtime < ?
+      -- Staging keeps an event without a usable eventTime only when no window is set: it is evaluated.
+      OR eventtime IS NULL
+    )
     AND eventsource = 'rds.amazonaws.com'
     AND eventname IN (
       'CreateDBSnapshot', 'CopyDBSnapshot', 'DeleteDBSnapshot',

@@ -18,8 +18,11 @@ SELECT
   CAST(NULL AS varchar) AS tier,
   ARRAY[eventid] AS event_ids
 FROM cloudtrail_logs
-WHERE eventtime >= ?
-  AND eventtime < ?
+WHERE (
+    eventtime >= ? AND eventtime < ?
+    -- Staging keeps an event without a usable eventTime only when no window is set: it is evaluated.
+    OR eventtime IS NULL
+  )
   AND useridentity.type = 'Root'
   -- An AWS service acting for the root identity sets invokedBy; the console's sign-in service is the
   -- exception, since a person at the console is behind those calls.

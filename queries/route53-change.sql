@@ -36,8 +36,11 @@ SELECT
   CAST(NULL AS varchar) AS tier,
   ARRAY[eventid] AS event_ids
 FROM cloudtrail_logs
-WHERE eventtime >= ?
-  AND eventtime < ?
+WHERE (
+    eventtime >= ? AND eventtime < ?
+    -- Staging keeps an event without a usable eventTime only when no window is set: it is evaluated.
+    OR eventtime IS NULL
+  )
   AND (
     -- Records and zones: where names resolve, and which VPCs see a private zone. Tag changes
     -- (ChangeTagsForResource) and comments do not change resolution, so they are left out.

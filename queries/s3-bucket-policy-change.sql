@@ -35,8 +35,11 @@ SELECT
   CAST(NULL AS varchar) AS tier,
   ARRAY[eventid] AS event_ids
 FROM cloudtrail_logs
-WHERE eventtime >= ?
-  AND eventtime < ?
+WHERE (
+    eventtime >= ? AND eventtime < ?
+    -- Staging keeps an event without a usable eventTime only when no window is set: it is evaluated.
+    OR eventtime IS NULL
+  )
   -- Bucket-level management calls only: object calls (PutObject, PutObjectAcl) are data events.
   AND eventsource = 's3.amazonaws.com'
   AND eventname IN (

@@ -37,8 +37,11 @@ SELECT
   CAST(NULL AS varchar) AS tier,
   ARRAY[eventid] AS event_ids
 FROM cloudtrail_logs
-WHERE eventtime >= ?
-  AND eventtime < ?
+WHERE (
+    eventtime >= ? AND eventtime < ?
+    -- Staging keeps an event without a usable eventTime only when no window is set: it is evaluated.
+    OR eventtime IS NULL
+  )
   AND eventsource = 'ec2.amazonaws.com'
   AND eventname IN ('AuthorizeSecurityGroupIngress', 'AuthorizeSecurityGroupEgress',
                     'RevokeSecurityGroupIngress', 'RevokeSecurityGroupEgress',

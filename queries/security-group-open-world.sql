@@ -21,8 +21,11 @@ WITH opened AS (
     errorcode,
     requestparameters
   FROM cloudtrail_logs
-  WHERE eventtime >= ?
-    AND eventtime < ?
+  WHERE (
+      eventtime >= ? AND eventtime < ?
+      -- Staging keeps an event without a usable eventTime only when no window is set: it is evaluated.
+      OR eventtime IS NULL
+    )
     AND eventsource = 'ec2.amazonaws.com'
     AND (
       (

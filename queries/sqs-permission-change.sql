@@ -27,8 +27,11 @@ SELECT
   CAST(NULL AS varchar) AS tier,
   ARRAY[eventid] AS event_ids
 FROM cloudtrail_logs
-WHERE eventtime >= ?
-  AND eventtime < ?
+WHERE (
+    eventtime >= ? AND eventtime < ?
+    -- Staging keeps an event without a usable eventTime only when no window is set: it is evaluated.
+    OR eventtime IS NULL
+  )
   AND eventsource = 'sqs.amazonaws.com'
   AND (
     eventname IN ('CreateQueue', 'DeleteQueue', 'AddPermission', 'RemovePermission', 'PurgeQueue')

@@ -22,8 +22,11 @@ SELECT
   CASE WHEN eventname IN ('CreateTrail', 'StartLogging') THEN 'review' END AS tier,
   ARRAY[eventid] AS event_ids
 FROM cloudtrail_logs
-WHERE eventtime >= ?
-  AND eventtime < ?
+WHERE (
+    eventtime >= ? AND eventtime < ?
+    -- Staging keeps an event without a usable eventTime only when no window is set: it is evaluated.
+    OR eventtime IS NULL
+  )
   AND eventsource = 'cloudtrail.amazonaws.com'
   AND (
     eventname IN ('StopLogging', 'DeleteTrail', 'DeleteEventDataStore', 'StopEventDataStoreIngestion')

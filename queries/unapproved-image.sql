@@ -19,8 +19,11 @@ SELECT
   CAST(NULL AS varchar) AS tier,
   ARRAY[eventid] AS event_ids
 FROM cloudtrail_logs
-WHERE eventtime >= ?
-  AND eventtime < ?
+WHERE (
+    eventtime >= ? AND eventtime < ?
+    -- Staging keeps an event without a usable eventTime only when no window is set: it is evaluated.
+    OR eventtime IS NULL
+  )
   AND eventsource = 'ec2.amazonaws.com'
   AND eventname = 'RunInstances'
   -- A launch from a launch template alone carries no imageId in the request (the image is in the template),

@@ -18,8 +18,11 @@ SELECT
   CAST(NULL AS varchar) AS tier,
   ARRAY[eventid] AS event_ids
 FROM cloudtrail_logs
-WHERE eventtime >= ?
-  AND eventtime < ?
+WHERE (
+    eventtime >= ? AND eventtime < ?
+    -- Staging keeps an event without a usable eventTime only when no window is set: it is evaluated.
+    OR eventtime IS NULL
+  )
   AND NOT contains(split(?, ','), awsregion)
   -- Global services log in us-east-1 whatever region the user works in; they are not regional activity.
   AND eventsource NOT IN ('iam.amazonaws.com', 'sts.amazonaws.com', 'signin.amazonaws.com',

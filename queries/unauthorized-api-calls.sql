@@ -18,8 +18,11 @@ WITH denied AS (
     coalesce(useridentity.sessioncontext.sessionissuer.accountid, useridentity.accountid, recipientaccountid, account) AS principal_account,
     useridentity.arn AS session_arn
   FROM cloudtrail_logs
-  WHERE eventtime >= ?
-    AND eventtime < ?
+  WHERE (
+      eventtime >= ? AND eventtime < ?
+      -- Staging keeps an event without a usable eventTime only when no window is set: it is evaluated.
+      OR eventtime IS NULL
+    )
     -- The CIS filter's codes: AccessDenied and its service variants (AccessDeniedException,
     -- Client.AccessDenied…), and EC2's UnauthorizedOperation with or without the Client. prefix.
     AND (errorcode LIKE '%AccessDenied%' OR errorcode LIKE '%UnauthorizedOperation')

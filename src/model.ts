@@ -94,7 +94,10 @@ export interface RunFacts {
   engine: 'duckdb' | 'athena';
   source: string;
   filesRead: number;
+  /** Distinct events evaluated (an event delivered twice counts once). */
   eventsRead: number;
+  /** Copies of an already-read event (same eventID, delivered more than once): evaluated once, counted here. */
+  duplicateEvents: number;
   bytesRead: number;
   rules: RuleRun[];
   complete: boolean;

@@ -129,6 +129,8 @@ export async function scanLocal(options: LocalScanOptions): Promise<LocalScanRes
     (await openDuckDbEngine({
       logs: options.logs,
       log,
+      // An output folder inside the logs folder holds this tool's own JSON, not CloudTrail.
+      exclude: [options.outDir],
       ...(config.engine.duckdb.threads ? { threads: config.engine.duckdb.threads } : {}),
       ...(config.engine.duckdb.memoryLimit ? { memoryLimit: config.engine.duckdb.memoryLimit } : {}),
     }));
@@ -187,6 +189,7 @@ export async function scanLocal(options: LocalScanOptions): Promise<LocalScanRes
     source: options.source ?? options.logs,
     filesRead: detected.stage ? detected.stage.files - detected.stage.filesFailed : 0,
     eventsRead: detected.stage?.events ?? 0,
+    duplicateEvents: detected.stage?.duplicateEvents ?? 0,
     bytesRead: detected.stage?.bytesRead ?? 0,
     rules: detected.runs,
     complete: !isIncomplete(errors),

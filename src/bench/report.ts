@@ -117,6 +117,7 @@ export function syntheticReportInput(count = 10_000, ruleCount = 20, accountCoun
       source: 's3://bench/AWSLogs',
       filesRead: 0,
       eventsRead: 0,
+      duplicateEvents: 0,
       bytesRead: 0,
       rules: ruleRuns,
       complete: true,

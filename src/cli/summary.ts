@@ -12,7 +12,10 @@ export function formatRunSummary(doc: FindingsFile, outDir: string): string {
   const suppressed = doc.findings.length - active.length;
   lines.push(
     `${alerts.length} alert${alerts.length === 1 ? '' : 's'}, ${review.length} to review, ${suppressed} suppressed` +
-      ` — ${doc.run.eventsRead.toLocaleString('en-US')} events in ${doc.run.filesRead} files`,
+      ` — ${doc.run.eventsRead.toLocaleString('en-US')} events in ${doc.run.filesRead} files` +
+      (doc.run.duplicateEvents > 0
+        ? ` (${doc.run.duplicateEvents.toLocaleString('en-US')} duplicate deliveries evaluated once)`
+        : ''),
   );
   const byRule = new Map<string, { rule: string; tier: string; risk: string; count: number }>();
   for (const f of active) {

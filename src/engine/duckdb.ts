@@ -9,7 +9,13 @@ import type { Logger } from '../shared/log.js';
 import { startProgress } from '../shared/progress.js';
 import { athenaProjection, recordsColumnType } from './cloudtrail-schema.js';
 import { collectRows } from './collect-rows.js';
-import { listLogFiles, type LogFile } from './log-files.js';
+import { findLogFiles, literalPath, type LogFile } from './log-files.js';
+import {
+  FILE_CONTENT_SQL,
+  fileContentProblem,
+  settleStagedEvents,
+  stagingTimeFilter,
+} from './staged-events.js';
 import { TRINO_COMPAT_MACROS } from './trino-compat.js';
 import type { QueryEngine, QueryStats, Row, StageResult, TimeWindow } from './types.js';
 
@@ -22,6 +28,8 @@ export interface DuckDbEngineOptions {
   log: Logger;
   /** Show progress while reading files (default true). */
   progress?: boolean;
+  /** Folders below `logs` that are not logs (the run's own output folder). */
+  exclude?: readonly string[];
 }
 
 // One CloudTrail file is one JSON object. The reader's buffers are sized by this limit: 64 MB reads a
@@ -58,13 +66,8 @@ FROM (
   FROM read_json($files, columns = {'Records': '${recordsColumnType(columns)}'},
                  format = 'unstructured', filename = true, maximum_object_size = ${maxObjectBytes})
 )
-WHERE ($since IS NULL OR r.eventTime >= $since)
-  AND ($until IS NULL OR r.eventTime < $until)`;
+WHERE ${stagingTimeFilter('r')}`;
 }
-
-// Whether a file that gave no records holds a Records list at all (an empty list is a valid CloudTrail file).
-const HAS_RECORDS = `SELECT count(*) FILTER (WHERE Records IS NULL) AS missing
-FROM read_json($files, columns = {'Records': 'JSON'}, format = 'unstructured', maximum_object_size = ${MAX_OBJECT_BYTES})`;
 
 // Staging's own checks (files without records, records missing key fields) read these.
 const ALWAYS_STAGED = ['eventtime', 'eventid', 'eventname', 'eventsource'];
@@ -103,7 +106,7 @@ FROM (SELECT CAST(NULL AS VARCHAR) AS "$path", CAST(NULL AS VARCHAR) AS account,
     maxObjectBytes = FAST_OBJECT_BYTES,
   ): Promise<void> {
     const statement = await connection.prepare(stagingInsert(stagedColumns, maxObjectBytes));
-    statement.bindValue(statement.parameterIndex('files'), listValue(files.map((f) => f.path)));
+    statement.bindValue(statement.parameterIndex('files'), listValue(files.map((f) => literalPath(f.path))));
     bindNullableVarchar(statement, 'since', window.since);
     bindNullableVarchar(statement, 'until', window.until);
     if (!onProgress) {
@@ -117,6 +120,17 @@ FROM (SELECT CAST(NULL AS VARCHAR) AS "$path", CAST(NULL AS VARCHAR) AS account,
       await statement.run();
     } finally {
       clearInterval(timer);
+    }
+  }
+
+  /** Whether a file is empty, white space or {} (so, nothing to read rather than unreadable). */
+  async function holdsNothing(file: LogFile): Promise<boolean> {
+    try {
+      return (
+        fileContentProblem(file.path, (await sql(FILE_CONTENT_SQL, {}, [file]))[0])?.code === 'file-empty'
+      );
+    } catch {
+      return false;
     }
   }
 
@@ -141,6 +155,8 @@ FROM (SELECT CAST(NULL AS VARCHAR) AS "$path", CAST(NULL AS VARCHAR) AS account,
             reason = errorMessage(retryError);
           }
         }
+        // A file holding only {} fails the typed read alone; it is an empty file, named as such after staging.
+        if (await holdsNothing(files[0]!)) return 0;
         errors.push({
           scope: 'file',
           id: files[0]!.path,
@@ -157,14 +173,28 @@ FROM (SELECT CAST(NULL AS VARCHAR) AS "$path", CAST(NULL AS VARCHAR) AS account,
     }
   }
 
+  /** Runs SQL on the staging connection with named VARCHAR parameters (and `$files` from `files`). */
+  async function sql(text: string, params: Record<string, string | null> = {}, files?: LogFile[]) {
+    const statement = await connection.prepare(text);
+    for (const [name, value] of Object.entries(params)) bindNullableVarchar(statement, name, value);
+    if (files) {
+      statement.bindValue(
+        statement.parameterIndex('files'),
+        listValue(files.map((f) => literalPath(f.path))),
+      );
+    }
+    return (await statement.runAndReadAll()).getRowObjectsJson();
+  }
+
   // The columns the staged table keeps (all when unset); the fields the engine itself checks always stay.
   let stagedColumns: ReadonlySet<string> | undefined;
 
   async function stage(window: TimeWindow, columns?: readonly string[]): Promise<StageResult> {
     stagedColumns = columns ? new Set([...columns, ...ALWAYS_STAGED]) : undefined;
     const started = Date.now();
-    const files = await listLogFiles(options.logs, window);
-    const errors: RunErrorEntry[] = [];
+    const found = await findLogFiles(options.logs, { window, exclude: options.exclude ?? [] });
+    const files = found.files;
+    const errors: RunErrorEntry[] = [...found.errors];
     await createEmptyTable();
     const progress =
       options.progress === false
@@ -199,23 +229,21 @@ FROM (SELECT CAST(NULL AS VARCHAR) AS "$path", CAST(NULL AS VARCHAR) AS account,
     const withRecords = new Set(seen.getRowObjectsJson().map((r) => String(r.path)));
     const failed = new Set(errors.map((e) => e.id));
     for (const file of files.filter((f) => !withRecords.has(f.path) && !failed.has(f.path))) {
-      const check = await connection.prepare(HAS_RECORDS);
-      check.bindValue(check.parameterIndex('files'), listValue([file.path]));
-      const missing = Number((await check.runAndReadAll()).getRowObjectsJson()[0]?.missing ?? 0);
-      if (missing > 0) {
-        errors.push({
-          scope: 'file',
-          id: file.path,
-          code: 'file-not-cloudtrail',
-          message: 'no "Records" list of CloudTrail events in this file',
-        });
-        filesFailed += 1;
-      }
+      const problem = fileContentProblem(file.path, (await sql(FILE_CONTENT_SQL, {}, [file]))[0]);
+      if (problem) errors.push(problem);
+      if (problem && problem.severity !== 'warning') filesFailed += 1;
     }
-    // Records missing the fields every rule keys on are kept (and evaluated), but said.
+    const settled = await settleStagedEvents(sql, window);
+    errors.push(...settled.errors);
+    if (settled.duplicates > 0) {
+      options.log.info('events delivered more than once were evaluated once', {
+        duplicates: settled.duplicates,
+      });
+    }
+    // Records missing the other fields every rule keys on are kept (and evaluated), but said.
     const incomplete = await connection.runAndReadAll(
       `SELECT "$path" AS path, count(*) AS n FROM cloudtrail_logs
-       WHERE eventtime IS NULL OR eventname IS NULL OR eventsource IS NULL OR eventid IS NULL GROUP BY 1 ORDER BY 1`,
+       WHERE eventname IS NULL OR eventsource IS NULL OR eventid IS NULL GROUP BY 1 ORDER BY 1`,
     );
     for (const row of incomplete.getRowObjectsJson()) {
       errors.push({
@@ -223,7 +251,7 @@ FROM (SELECT CAST(NULL AS VARCHAR) AS "$path", CAST(NULL AS VARCHAR) AS account,
         id: String(row.path),
         code: 'records-incomplete',
         severity: 'warning',
-        message: `${String(row.n)} record(s) lack eventTime, eventName, eventSource or eventID; evaluated with those fields empty`,
+        message: `${String(row.n)} record(s) lack eventName, eventSource or eventID; evaluated with those fields empty`,
       });
     }
     const count = await connection.runAndReadAll(
@@ -241,6 +269,7 @@ FROM (SELECT CAST(NULL AS VARCHAR) AS "$path", CAST(NULL AS VARCHAR) AS account,
         totals?.first_event === null || totals?.first_event === undefined ? null : String(totals.first_event),
       lastEvent:
         totals?.last_event === null || totals?.last_event === undefined ? null : String(totals.last_event),
+      duplicateEvents: settled.duplicates,
       errors,
       queryId: `duckdb-stage`,
     };

@@ -19,6 +19,8 @@ export interface StageResult {
   /** The earliest and latest eventTime staged (null when nothing was staged or the engine does not say). */
   firstEvent?: string | null;
   lastEvent?: string | null;
+  /** Records dropped because the same event (eventID) was already staged from an earlier file or record. */
+  duplicateEvents?: number;
   /** Bad files and other problems: the good files are still evaluated. */
   errors: RunErrorEntry[];
   queryId?: string;
