@@ -14,6 +14,7 @@ import type { QueryEngine, TimeWindow } from './engine/types.js';
 import type { CoverageFinding, CoverageSummary, FindingsFile, RunFacts } from './model.js';
 import type { CoverageCell } from './trails/evaluate.js';
 import { loadRules } from './rules/load.js';
+import { ruleParameterProblems } from './rules/parameters.js';
 import type { RuleDefinition } from './rules/types.js';
 import { isIncomplete, type RunErrorEntry } from './shared/errors.js';
 import type { Logger } from './shared/log.js';
@@ -94,6 +95,7 @@ export async function scanLocal(options: LocalScanOptions): Promise<LocalScanRes
     config,
     rules.map((r) => r.id),
     Object.keys(COVERAGE_CHECKS),
+    ruleParameterProblems(config, rules),
   );
   const engine =
     options.engine ??

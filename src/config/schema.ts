@@ -1,10 +1,12 @@
 import { z } from 'zod';
+import { isIsoDateOrTimestamp } from '../shared/window.js';
 
 const region = z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'an AWS region name such as eu-west-1');
 const accountId = z.string().regex(/^\d{12}$/, 'a 12-digit account id');
 // A Glue database or table name as trailwatch writes it into SQL: lower-case letters, digits, underscores.
 const athenaIdentifier = z.string().regex(/^[a-z0-9_]{1,128}$/, 'a lower-case name of letters, digits and _');
-const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}/, 'an ISO date (YYYY-MM-DD)');
+// One check, not a pattern plus a refinement, so an impossible date is one problem, not two.
+const isoDate = z.string().refine(isIsoDateOrTimestamp, 'a real calendar date (YYYY-MM-DD)');
 
 /** Per-rule overrides: turn a rule off, change its tier or risk, set its parameters. */
 export const ruleOverrideSchema = z.strictObject({
