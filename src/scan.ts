@@ -70,6 +70,8 @@ export interface LocalScanOptions {
   engine?: QueryEngine;
   /** What the engine reads, for the evidence (default: `logs`). */
   source?: string;
+  /** The run's id (default: a new one), the same as its evidence bundle's. */
+  runId?: string;
 }
 
 /** What a local scan wrote and found. */
@@ -143,7 +145,7 @@ export async function scanLocal(options: LocalScanOptions): Promise<LocalScanRes
     });
   }
   const facts: RunFacts = {
-    runId: newRunId(startedAt),
+    runId: options.runId ?? newRunId(startedAt),
     trailwatchVersion: VERSION,
     organization: config.organization,
     startedAt: startedAt.toISOString(),

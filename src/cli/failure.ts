@@ -1,7 +1,7 @@
 // Run-ending failures → message and exit code, for the CLI and for the process around it. Kept apart from
 // main.ts so the process entry's crash handling does not depend on loading every command.
 import { CommanderError } from 'commander';
-import { ConfigError, InputError } from '../shared/errors.js';
+import { ConfigError, InputError, OutputBusyError } from '../shared/errors.js';
 import { safeForTerminal } from '../shared/escape.js';
 import { EXIT_CODES as EXIT } from './exit-codes.js';
 
@@ -22,6 +22,10 @@ export function reportFailure(error: unknown): number {
     print(`trailwatch: ${error.message}`);
     for (const problem of error.problems) print(`  - ${problem}`);
     return EXIT.badInput;
+  }
+  if (error instanceof OutputBusyError) {
+    print(`trailwatch: ${error.message}`);
+    return EXIT.incomplete;
   }
   if (error instanceof InputError) {
     print(`trailwatch: ${error.message}`);
