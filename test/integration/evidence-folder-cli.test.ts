@@ -52,10 +52,12 @@ beforeAll(async () => {
 
 describe('concurrent runs on one output folder, through the CLI', () => {
   it('leave one whole bundle per run that went ahead, a clear refusal for the others, and never a mix', async () => {
+    // Alpha reads little and then prints a PDF for seconds; Bravo and Charlie read more and print none. Left
+    // to themselves, their files land in the folder interleaved (findings.json from one, the digest from another).
     const orgs = await Promise.all([
-      makeOrg('Org-Alpha', 3, false),
-      makeOrg('Org-Bravo', 5, false),
-      makeOrg('Org-Charlie', 7, false),
+      makeOrg('Org-Alpha', 3, true),
+      makeOrg('Org-Bravo', 20_000, false),
+      makeOrg('Org-Charlie', 8_000, false),
     ]);
     const out = join(dir, 'shared-out');
 
