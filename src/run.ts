@@ -10,13 +10,14 @@ import {
 import type { Config } from './config/schema.js';
 import { coverageForRun } from './coverage-input.js';
 import { writeManifest } from './deliver/bundle.js';
+import { notePlacement, withBundle } from './deliver/bundle-folder.js';
 import { sendDigestEmail } from './deliver/email.js';
 import { writeJobSummary } from './deliver/job-summary.js';
 import { withLateProblems } from './report/digest-model.js';
 import { openAthenaEngine } from './engine/athena.js';
 import type { QueryEngine } from './engine/types.js';
 import type { FindingsFile } from './model.js';
-import { scanLocal, type ReportWriter } from './scan.js';
+import { newRunId, scanLocal, type ReportWriter } from './scan.js';
 import { ConfigError, type RunErrorEntry } from './shared/errors.js';
 import type { Logger } from './shared/log.js';
 import { dayWindow } from './shared/window.js';
@@ -80,51 +81,67 @@ export async function runDaily(options: DailyRunOptions): Promise<FindingsFile> 
   const { log, outDir } = options;
   checkDailyConfig(options.config, options.orgSnapshot);
   const config = await resolveAwsRegion(options.config);
-  const audit = await auditCoverage(config, log, {
-    ...(options.orgSnapshot ? { snapshotFile: options.orgSnapshot } : {}),
-    ...(options.deps ? { deps: options.deps } : {}),
+  const runId = newRunId();
+  // Everything the run writes goes into the bundle's private folder, moved into --out whole at the end.
+  const { value, placed } = await withBundle(outDir, runId, async (bundle) => {
+    const audit = await auditCoverage(config, log, {
+      ...(options.orgSnapshot ? { snapshotFile: options.orgSnapshot } : {}),
+      ...(options.deps ? { deps: options.deps } : {}),
+    });
+    const coverage = await coverageForRun(audit, bundle.dir);
+    // The central account's clients (Athena, SES) as the runner or hub; nothing is called until one is used.
+    const clients = createClientFactory(awsSection(config), options.deps);
+    const { engine, source } = openConfiguredEngine(config, log, clients);
+    const { doc, files, late, report } = await scanLocal({
+      logs: config.engine.duckdb.logs ?? '',
+      source,
+      ...(engine ? { engine } : {}),
+      window: dayWindow(options.date),
+      config,
+      outDir: bundle.dir,
+      log,
+      coverage,
+      report: options.report,
+      runId,
+    });
+    const delivery: RunErrorEntry[] = [];
+    if (config.email && options.email !== false) {
+      if (report?.email) {
+        const sent = await sendDigestEmail(report.email, config.email, { clients });
+        if (sent.ok) log.info('digest sent', { to: config.email.to.length });
+        else delivery.push(sent.error);
+      } else {
+        delivery.push({
+          scope: 'delivery',
+          id: 'email',
+          code: 'email-not-sent',
+          message: 'no digest was rendered, so none was sent',
+        });
+      }
+    }
+    if (delivery.length > 0) {
+      // Delivery failures come after findings.json (whose hash the evidence quotes) was written: like late
+      // report problems they are said in manifest.json, the job summary, the terminal and the exit code.
+      doc.errors.push(...delivery);
+      doc.run.complete = false;
+      await writeManifest(bundle.dir, files, [...late, ...delivery]);
+    }
+    return { doc, report, delivery };
   });
-  const coverage = await coverageForRun(audit, outDir);
-  // The central account's clients (Athena, SES) as the runner or hub; nothing is called until one is used.
-  const clients = createClientFactory(awsSection(config), options.deps);
-  const { engine, source } = openConfiguredEngine(config, log, clients);
-  const { doc, files, late, report } = await scanLocal({
-    logs: config.engine.duckdb.logs ?? '',
-    source,
-    ...(engine ? { engine } : {}),
-    window: dayWindow(options.date),
-    config,
-    outDir,
-    log,
-    coverage,
-    report: options.report,
-  });
-  const delivery: RunErrorEntry[] = [];
-  if (config.email && options.email !== false) {
-    if (report?.email) {
-      const sent = await sendDigestEmail(report.email, config.email, { clients });
-      if (sent.ok) log.info('digest sent', { to: config.email.to.length });
-      else delivery.push(sent.error);
-    } else {
-      delivery.push({
-        scope: 'delivery',
-        id: 'email',
-        code: 'email-not-sent',
-        message: 'no digest was rendered, so none was sent',
-      });
+  const { doc, report } = value;
+  // The bundle could not be put (wholly) in place: said on the terminal, in the job summary and the exit code.
+  notePlacement(doc, placed, log);
+  const delivery = [...value.delivery, ...placed];
+  if (report?.model) {
+    const summary = await writeJobSummary(withLateProblems(report.model, delivery));
+    if (summary === true) log.info('job summary written');
+    else if (summary) {
+      delivery.push(summary);
+      doc.errors.push(summary);
+      doc.run.complete = false;
     }
   }
-  if (delivery.length > 0) {
-    // Delivery failures come after findings.json (whose hash the evidence quotes) was written: like late
-    // report problems they are said in manifest.json, the job summary, the terminal and the exit code.
-    for (const e of delivery) log.error('delivery failed', { code: e.code, message: e.message });
-    doc.errors.push(...delivery);
-    doc.run.complete = false;
-    await writeManifest(outDir, files, [...late, ...delivery]);
-  }
-  if (report?.model) {
-    const model = withLateProblems(report.model, delivery);
-    if (await writeJobSummary(model)) log.info('job summary written');
-  }
+  for (const e of delivery.filter((d) => !placed.includes(d)))
+    log.error('delivery failed', { code: e.code, message: e.message });
   return doc;
 }

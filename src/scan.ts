@@ -14,6 +14,7 @@ import type { QueryEngine, TimeWindow } from './engine/types.js';
 import type { CoverageFinding, CoverageSummary, FindingsFile, RunFacts } from './model.js';
 import type { CoverageCell } from './trails/evaluate.js';
 import { loadRules } from './rules/load.js';
+import { ruleParameterProblems } from './rules/parameters.js';
 import type { RuleDefinition } from './rules/types.js';
 import { isIncomplete, type RunErrorEntry } from './shared/errors.js';
 import type { Logger } from './shared/log.js';
@@ -71,6 +72,8 @@ export interface LocalScanOptions {
   engine?: QueryEngine;
   /** What the engine reads, for the evidence (default: `logs`). */
   source?: string;
+  /** The run's id (default: a new one), the same as its evidence bundle's. */
+  runId?: string;
 }
 
 /** What a local scan wrote and found. */
@@ -123,6 +126,7 @@ export async function scanLocal(options: LocalScanOptions): Promise<LocalScanRes
     config,
     rules.map((r) => r.id),
     Object.keys(COVERAGE_CHECKS),
+    ruleParameterProblems(config, rules),
   );
   const engine =
     options.engine ??
@@ -175,7 +179,7 @@ export async function scanLocal(options: LocalScanOptions): Promise<LocalScanRes
     });
   }
   const facts: RunFacts = {
-    runId: newRunId(startedAt),
+    runId: options.runId ?? newRunId(startedAt),
     trailwatchVersion: VERSION,
     organization: config.organization,
     startedAt: startedAt.toISOString(),

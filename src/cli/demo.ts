@@ -4,7 +4,8 @@ import type { Command } from 'commander';
 import { loadConfig } from '../config/load.js';
 import { coverageForRun } from '../coverage-input.js';
 import { generateSampleOrg, DEFAULT_DATE } from '../samples/generate.js';
-import { scanLocal } from '../scan.js';
+import { notePlacement, withBundle } from '../deliver/bundle-folder.js';
+import { newRunId, scanLocal } from '../scan.js';
 import { createLogger } from '../shared/log.js';
 import { PROJECT_ROOT } from '../shared/version.js';
 import { dayWindow } from '../shared/window.js';
@@ -33,17 +34,23 @@ export function registerDemo(program: Command, setExit: SetExit): void {
       }
       const { config } = await loadConfig(DEMO_CONFIG);
       const audit = await auditCoverage(config, log, { snapshotFile: DEMO_SNAPSHOT });
-      const coverage = await coverageForRun(audit, opts.out);
-      const { doc, files } = await scanLocal({
-        // manifest.json beside AWSLogs/ describes the story; it is not a log file.
-        logs: join(SAMPLE_LOGS_DIR, 'AWSLogs'),
-        window: dayWindow(DEFAULT_DATE),
-        config,
-        outDir: opts.out,
-        log,
-        coverage,
-        report: reportWriterFor(config, log),
-      });
+      const runId = newRunId();
+      const { value, placed, bundle } = await withBundle(opts.out, runId, async ({ dir }) =>
+        scanLocal({
+          // manifest.json beside AWSLogs/ describes the story; it is not a log file.
+          logs: join(SAMPLE_LOGS_DIR, 'AWSLogs'),
+          window: dayWindow(DEFAULT_DATE),
+          config,
+          outDir: dir,
+          log,
+          runId,
+          coverage: await coverageForRun(audit, dir),
+          report: reportWriterFor(config, log),
+        }),
+      );
+      const { doc } = value;
+      notePlacement(doc, placed, log);
+      const files = value.files.map((f) => bundle.finalPath(f));
       process.stdout.write(`${formatRunSummary(doc, opts.out)}\n`);
       process.stdout.write(`wrote:\n${files.map((f) => `  ${f}`).join('\n')}\n`);
       setExit(exitCodeFor(doc, config));

@@ -2,6 +2,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { checkConfigRuleIds } from '../config/rule-ids.js';
 import { renderCatalogueTable, updateReadmeCatalogue } from '../rules/catalogue-doc.js';
+import { ruleParameterProblems } from '../rules/parameters.js';
 import { COVERAGE_CHECKS } from '../trails/evaluate.js';
 import { loadConfig } from '../config/load.js';
 import { InputError } from '../shared/errors.js';
@@ -27,6 +28,7 @@ export function registerRules(program: Command, setExit: SetExit): void {
         config,
         all.map((r) => r.id),
         Object.keys(COVERAGE_CHECKS),
+        ruleParameterProblems(config, all),
       );
       const rows = all.map((r) => {
         const o = config.rules[r.id];

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { loadConfig } from '../config/load.js';
 import { runDaily, yesterdayUtc } from '../run.js';
 import { createLogger } from '../shared/log.js';
-import { toEventTime } from '../shared/window.js';
+import { checkCalendarDay } from '../shared/window.js';
 import type { SetExit } from './commands.js';
 import { exitCodeFor } from './exit-code.js';
 import { reportWriterFor } from './report.js';
@@ -21,8 +21,7 @@ export function registerRun(program: Command, setExit: SetExit): void {
     .action(
       async (opts: { config: string; date?: string; out?: string; orgSnapshot?: string; email: boolean }) => {
         const { config } = await loadConfig(opts.config);
-        const date = opts.date ?? yesterdayUtc();
-        toEventTime(date, '--date');
+        const date = checkCalendarDay(opts.date ?? yesterdayUtc(), '--date');
         const outDir = opts.out ?? config.outDir;
         const log = createLogger();
         const doc = await runDaily({

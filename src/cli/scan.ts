@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { loadConfig } from '../config/load.js';
-import { scanLocal } from '../scan.js';
+import { notePlacement, withBundle } from '../deliver/bundle-folder.js';
+import { newRunId, scanLocal } from '../scan.js';
 import { createLogger } from '../shared/log.js';
 import { parseWindow } from '../shared/window.js';
 import type { SetExit } from './commands.js';
@@ -32,14 +33,20 @@ export function registerScan(program: Command, setExit: SetExit): void {
         const window = parseWindow(opts.since, opts.until);
         const outDir = opts.out ?? config.outDir;
         const log = createLogger();
-        const { doc } = await scanLocal({
-          logs: opts.logs,
-          window,
-          config,
-          outDir,
-          log,
-          ...(opts.report ? { report: reportWriterFor(config, log) } : {}),
-        });
+        const runId = newRunId();
+        const { value, placed } = await withBundle(outDir, runId, (bundle) =>
+          scanLocal({
+            logs: opts.logs,
+            window,
+            config,
+            outDir: bundle.dir,
+            log,
+            runId,
+            ...(opts.report ? { report: reportWriterFor(config, log) } : {}),
+          }),
+        );
+        const { doc } = value;
+        notePlacement(doc, placed, log);
         process.stdout.write(`${formatRunSummary(doc, outDir)}\n`);
         setExit(exitCodeFor(doc, config));
       },

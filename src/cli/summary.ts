@@ -2,6 +2,7 @@ import type { FindingsFile, Risk } from '../model.js';
 
 const RISK_RANK: Record<Risk, number> = { high: 0, medium: 1, low: 2 };
 import { safeForTerminal } from '../shared/escape.js';
+import { redactSecrets } from '../shared/log.js';
 
 /** A short, escaped terminal summary of a run: counts by tier and rule, coverage, and what was not audited. */
 export function formatRunSummary(doc: FindingsFile, outDir: string): string {
@@ -47,5 +48,6 @@ export function formatRunSummary(doc: FindingsFile, outDir: string): string {
   if (warnings > 0) lines.push(`${warnings} warning${warnings === 1 ? '' : 's'} in findings.json`);
   lines.push(doc.run.complete ? 'audit complete' : 'AUDIT INCOMPLETE');
   lines.push(`outputs in ${outDir}`);
-  return lines.map((l) => safeForTerminal(l)).join('\n');
+  // Error messages can quote what a server said: credentials are redacted here as at the log sink.
+  return lines.map((l) => safeForTerminal(redactSecrets(l))).join('\n');
 }

@@ -8,7 +8,8 @@ import { configSchema, type Config } from './schema.js';
 /** The file read when no --config is given, if it exists. */
 export const DEFAULT_CONFIG_FILE = 'trailwatch.config.yaml';
 
-function describe(value: unknown): string {
+/** How a found value is named in `expected X, found Y` messages. */
+export function describe(value: unknown): string {
   if (value === undefined) return 'nothing';
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'a list';
@@ -26,7 +27,8 @@ function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
   return node;
 }
 
-function formatPath(path: readonly PropertyKey[]): string {
+/** A key path as messages show it: `rules.iam-change.enabled`, `approvedRegions[1]`. */
+export function formatPath(path: readonly PropertyKey[]): string {
   if (path.length === 0) return '(top level)';
   return path
     .map((key, i) => (typeof key === 'number' ? `[${key}]` : `${i === 0 ? '' : '.'}${String(key)}`))
@@ -105,12 +107,36 @@ export async function loadConfig(file?: string): Promise<{ config: Config; file:
       { cause: error },
     );
   }
+  const parsed = parseYaml(text, path);
+  if (!parsed.ok) throw new ConfigError(`${path} is not valid YAML`, parsed.problems);
+  return { config: parseConfig(parsed.value, path), file: path };
+}
+
+/**
+ * Parses YAML text into plain data, or every problem that stops it: syntax errors, and aliases that expand
+ * past the yaml library's limit (an "alias bomb": a few lines that would grow into billions of nodes, which
+ * the library refuses with a ReferenceError rather than exhausting memory).
+ */
+export function parseYaml(
+  text: string,
+  source: string,
+): { ok: true; value: unknown } | { ok: false; problems: string[] } {
   const doc = parseDocument(text, { prettyErrors: true });
   if (doc.errors.length > 0) {
-    throw new ConfigError(
-      `${path} is not valid YAML`,
-      doc.errors.map((e) => `${path}: expected YAML, found ${e.message.split('\n')[0]}`),
-    );
+    return {
+      ok: false,
+      problems: doc.errors.map((e) => `${source}: expected YAML, found ${e.message.split('\n')[0]}`),
+    };
   }
-  return { config: parseConfig(doc.toJS(), path), file: path };
+  try {
+    return { ok: true, value: doc.toJS() };
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    return {
+      ok: false,
+      problems: [
+        `${source}: expected YAML whose aliases expand to a modest size, found aliases that expand too far (${reason})`,
+      ],
+    };
+  }
 }

@@ -10,6 +10,8 @@ export function checkConfigRuleIds(
   config: Config,
   ruleIds: readonly string[],
   checkIds: readonly string[] = [],
+  /** Other catalogue problems (rule parameters) to report in the same pass. */
+  more: readonly string[] = [],
 ): void {
   const rules = new Set(ruleIds);
   const suppressible = new Set([...ruleIds, ...checkIds, '*']);
@@ -22,9 +24,10 @@ export function checkConfigRuleIds(
     if (!suppressible.has(s.rule))
       problems.push(`suppressions[${i}].rule: expected a rule or coverage check id, found "${s.rule}"`);
   });
+  problems.push(...more);
   if (problems.length > 0) {
     throw new ConfigError(
-      `the configuration names ${problems.length} unknown rule${problems.length === 1 ? '' : 's'}`,
+      `the configuration's rule settings have ${problems.length} problem${problems.length === 1 ? '' : 's'}`,
       problems,
     );
   }

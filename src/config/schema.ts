@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isIsoDateOrTimestamp } from '../shared/window.js';
 
 // The shape every AWS partition's region names share (us-east-1, cn-north-1, us-isob-east-1, eusc-de-east-1);
 // which partition a region belongs to is the SDK's to say (src/aws/clients.ts).
@@ -6,7 +7,8 @@ const region = z.string().regex(/^[a-z]{2,}(-[a-z]+)+-\d+$/, 'an AWS region name
 const accountId = z.string().regex(/^\d{12}$/, 'a 12-digit account id');
 // A Glue database or table name as trailwatch writes it into SQL: lower-case letters, digits, underscores.
 const athenaIdentifier = z.string().regex(/^[a-z0-9_]{1,128}$/, 'a lower-case name of letters, digits and _');
-const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}/, 'an ISO date (YYYY-MM-DD)');
+// One check, not a pattern plus a refinement, so an impossible date is one problem, not two.
+const isoDate = z.string().refine(isIsoDateOrTimestamp, 'a real calendar date (YYYY-MM-DD)');
 
 /** Per-rule overrides: turn a rule off, change its tier or risk, set its parameters. */
 export const ruleOverrideSchema = z.strictObject({

@@ -9,7 +9,7 @@ import { classifyAwsError } from '../aws/errors.js';
 import type { Config } from '../config/schema.js';
 import type { RunErrorEntry } from '../shared/errors.js';
 import { errorMessage } from '../shared/errors.js';
-import { redactSecrets } from '../shared/log.js';
+import { redactSecrets, registerSecret } from '../shared/log.js';
 
 /** The message to send: the rendered digest. */
 export interface DigestMessage {
@@ -54,6 +54,8 @@ export function smtpTransport(
     if (!pass)
       return `email.smtp.user is set but the environment variable ${smtp.passwordEnv ?? '(passwordEnv unset)'} holds no password`;
     auth = { user: smtp.user, pass };
+    // From here on, no log line or error message can carry the password, plainly or base64-encoded.
+    registerSecret(pass, smtp.user);
   }
   return createTransport({
     host: smtp.host,
@@ -108,6 +110,27 @@ function configuredTransport(config: EmailConfig, deps: EmailDeps): MailTranspor
   return sesTransport(deps.clients.ses(config.sesRegion));
 }
 
+/**
+ * What went wrong with a send, in our words: an SMTP server's reply text is not copied (a server may echo the
+ * AUTH exchange, or anything else, into it), only its reply code and the command it answered.
+ */
+function describeSendError(error: unknown): string {
+  const e = error as { code?: unknown; responseCode?: unknown; command?: unknown };
+  if (typeof e.responseCode === 'number') {
+    const code = typeof e.code === 'string' ? `${e.code}: ` : '';
+    const command =
+      typeof e.command === 'string'
+        ? ` to ${e.command
+            .split(' ')
+            .slice(0, 2)
+            .join(' ')
+            .replace(/[^\w .-]/g, '')}`
+        : '';
+    return redactSecrets(`${code}the server answered ${e.responseCode}${command}`);
+  }
+  return redactSecrets(errorMessage(error));
+}
+
 /** Sends the digest to `email.to`. Never throws: a failure comes back as an error entry. */
 export async function sendDigestEmail(
   message: DigestMessage,
@@ -134,13 +157,7 @@ export async function sendDigestEmail(
     });
     return { ok: true, messageId: info.messageId };
   } catch (error) {
-    // SMTP errors can echo the AUTH exchange; keep the message but strip anything credential-shaped.
-    const password = config.smtp?.passwordEnv
-      ? (deps.env ?? process.env)[config.smtp.passwordEnv]
-      : undefined;
-    let text = redactSecrets(errorMessage(error));
-    if (password) text = text.split(password).join('[redacted]');
-    return failure('email-send-failed', `sending the digest failed: ${text}`);
+    return failure('email-send-failed', `sending the digest failed: ${describeSendError(error)}`);
   } finally {
     if (!deps.transport) transport.close?.();
   }

@@ -2,6 +2,7 @@
 // is escaped for both, and `::` is broken so no line can read as a workflow command.
 import { appendFile } from 'node:fs/promises';
 import type { DigestGroup, DigestModel } from '../report/digest-model.js';
+import { errorMessage, type RunErrorEntry } from '../shared/errors.js';
 
 /** Escapes a value for GitHub-flavoured Markdown with inline HTML: entities, Markdown punctuation, `::`. */
 export function escapeMarkdown(value: string): string {
@@ -72,13 +73,22 @@ export function renderJobSummary(model: DigestModel): string {
 
 /**
  * Appends the digest to the job summary file. Without a path (not on GitHub Actions) it does nothing and
- * returns false.
+ * returns false; a path that cannot be appended to (a folder, no permission) is a delivery error, returned.
  */
 export async function writeJobSummary(
   model: DigestModel,
   path: string | undefined = process.env.GITHUB_STEP_SUMMARY,
-): Promise<boolean> {
+): Promise<boolean | RunErrorEntry> {
   if (!path) return false;
-  await appendFile(path, renderJobSummary(model), 'utf8');
-  return true;
+  try {
+    await appendFile(path, renderJobSummary(model), 'utf8');
+    return true;
+  } catch (error) {
+    return {
+      scope: 'delivery',
+      id: 'job-summary',
+      code: 'job-summary-not-written',
+      message: `the job summary could not be written to GITHUB_STEP_SUMMARY (${path}): ${(error as NodeJS.ErrnoException).code ?? errorMessage(error)}`,
+    };
+  }
 }

@@ -1,10 +1,10 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { basename, join, relative } from 'node:path';
-import { parseDocument } from 'yaml';
-import { formatIssues } from '../config/load.js';
+import { formatIssues, parseYaml } from '../config/load.js';
 import { ConfigError } from '../shared/errors.js';
 import { PROJECT_ROOT } from '../shared/version.js';
+import { parameterValueProblems } from './parameters.js';
 import { ruleFileSchema } from './schema.js';
 import { countPlaceholders } from './sql-text.js';
 import type { RuleDefinition, RuleTestCase } from './types.js';
@@ -27,14 +27,12 @@ async function loadDir(dir: string, problems: string[]): Promise<RuleDefinition[
   for (const name of names) {
     const file = join(rulesDir, name);
     const shown = relative(process.cwd(), file) || file;
-    const doc = parseDocument(await readFile(file, 'utf8'));
-    if (doc.errors.length > 0) {
-      problems.push(
-        `${shown}: expected YAML, found ${doc.errors[0]?.message.split('\n')[0] ?? 'a syntax error'}`,
-      );
+    const yaml = parseYaml(await readFile(file, 'utf8'), shown);
+    if (!yaml.ok) {
+      problems.push(...yaml.problems);
       continue;
     }
-    const input: unknown = doc.toJS();
+    const input = yaml.value;
     const parsed = ruleFileSchema.safeParse(input);
     if (!parsed.success) {
       problems.push(...formatIssues(parsed.error.issues, input).map((p) => `${shown} ${p}`));
@@ -55,6 +53,11 @@ async function loadDir(dir: string, problems: string[]): Promise<RuleDefinition[
         `${shown} query.bind: expected ${placeholders} names (one per ? in the SQL), found ${rule.query.bind.length}`,
       );
     }
+    rule.parameters.forEach((p, i) => {
+      if (p.default === undefined) return;
+      const wrong = parameterValueProblems(p, p.default, ['parameters', i, 'default'], input);
+      problems.push(...wrong.map((line) => `${shown} ${line}`));
+    });
     const known = new Set<string>([...BUILTIN_BINDINGS, ...rule.parameters.map((p) => p.name)]);
     rule.query.bind.forEach((b, i) => {
       if (!known.has(b))

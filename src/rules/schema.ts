@@ -8,6 +8,8 @@ export const ruleParameterSchema = z.strictObject({
   type: z.enum(['string', 'integer', 'string-list']),
   description: z.string().min(1),
   default: z.union([z.string(), z.number(), z.array(z.string())]).optional(),
+  /** The smallest value an integer parameter takes (a threshold of 0 would report everything). */
+  minimum: z.number().int().optional(),
   configKey: z.string().optional(),
 });
 

@@ -7,6 +7,8 @@ export interface RuleParameter {
   description: string;
   /** Used when the config does not set it; no default and no value: the rule is "not configured". */
   default?: string | number | string[];
+  /** The smallest value an integer parameter takes. */
+  minimum?: number;
   /** A top-level config key that supplies the value (e.g. approvedRegions). */
   configKey?: string;
 }

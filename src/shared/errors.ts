@@ -20,6 +20,17 @@ export class InputError extends Error {
   }
 }
 
+/**
+ * The output folder is in use by another live run: nothing was audited, so the run is incomplete (exit 2),
+ * and the other run's evidence is left alone.
+ */
+export class OutputBusyError extends Error {
+  override readonly name = 'OutputBusyError';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+  }
+}
+
 /** Where a failure happened. */
 export type ErrorScope = 'account' | 'region' | 'rule' | 'file' | 'engine' | 'report' | 'delivery' | 'run';
 

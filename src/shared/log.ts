@@ -23,9 +23,51 @@ const SECRET_VALUE = [
   /\b[A-Za-z0-9+/]{40}\b(?=\s|$|")/g, // secret access keys (40 base64 chars)
 ];
 
-/** Removes anything that looks like a credential from a string. */
+// Credentials this process was given (the SMTP password…), in every form a transport may put them on the
+// wire: as text, and base64 at each of the three alignments it can take inside a longer base64 string (SMTP
+// AUTH PLAIN sends base64 of "\0user\0password"; AUTH LOGIN sends user and password separately).
+const registered = new Set<string>();
+// Shorter base64 fragments would redact ordinary words.
+const MIN_FRAGMENT = 8;
+
+function base64Forms(secret: string, anywhere: boolean): string[] {
+  const bytes = Buffer.from(secret, 'utf8');
+  const whole = bytes.toString('base64');
+  const forms = [whole, whole.replace(/=+$/, '')];
+  if (!anywhere) return forms;
+  for (let skip = 0; skip < 3; skip += 1) {
+    // The secret starting `skip` bytes into a 3-byte group's boundary: the groups made only of its own bytes
+    // encode the same way whatever precedes or follows them.
+    const inner = bytes.subarray(skip);
+    const full = inner.subarray(0, inner.length - (inner.length % 3));
+    const fragment = full.toString('base64');
+    if (fragment.length >= MIN_FRAGMENT) forms.push(fragment);
+  }
+  return forms;
+}
+
+/**
+ * Registers a credential so that every log line and every error message redacts it, as text and as base64.
+ * `user` names an account that goes with a password: its own base64 and that of the AUTH PLAIN blob are
+ * redacted too.
+ */
+export function registerSecret(secret: string, user?: string): void {
+  if (!secret) return;
+  const forms = [secret, ...base64Forms(secret, true)];
+  if (user) {
+    forms.push(...base64Forms(user, false));
+    for (const blob of [`\0${user}\0${secret}`, `${user}\0${user}\0${secret}`])
+      forms.push(...base64Forms(blob, false));
+  }
+  for (const form of forms) if (form.length > 0) registered.add(form);
+}
+
+/** Removes anything that looks like a credential, and every registered credential, from a string. */
 export function redactSecrets(value: string): string {
   let out = value;
+  // Longest first, so that a blob is redacted whole before a fragment of it is.
+  for (const secret of [...registered].sort((a, b) => b.length - a.length))
+    out = out.split(secret).join('[redacted]');
   for (const pattern of SECRET_VALUE) out = out.replace(pattern, '[redacted]');
   return out;
 }

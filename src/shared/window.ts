@@ -1,15 +1,44 @@
 import { InputError } from './errors.js';
 import type { TimeWindow } from '../engine/types.js';
 
+const DATE_PREFIX = /^(\d{4})-(\d{2})-(\d{2})/;
+
+/**
+ * Whether `value` starts with a date that exists on the calendar: `2026-02-31` and `9999-99-99` do not
+ * (JavaScript's Date would roll the first over to March 3rd).
+ */
+export function startsWithCalendarDate(value: string): boolean {
+  const match = DATE_PREFIX.exec(value);
+  if (!match) return false;
+  const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
+  if (month < 1 || month > 12 || day < 1) return false;
+  return day <= new Date(Date.UTC(year, month, 0)).getUTCDate();
+}
+
+/** Whether `value` is a real date (YYYY-MM-DD) or an ISO 8601 timestamp on a real date. */
+export function isIsoDateOrTimestamp(value: string): boolean {
+  return startsWithCalendarDate(value) && !Number.isNaN(new Date(value).getTime());
+}
+
 /** Normalises a user-given ISO date or timestamp to CloudTrail's eventTime form (YYYY-MM-DDTHH:MM:SSZ). */
 export function toEventTime(value: string, flag: string): string {
   const date = /^\d{4}-\d{2}-\d{2}$/.test(value) ? new Date(`${value}T00:00:00Z`) : new Date(value);
-  if (!/^\d{4}-\d{2}-\d{2}/.test(value) || Number.isNaN(date.getTime())) {
+  if (!isIsoDateOrTimestamp(value) || Number.isNaN(date.getTime())) {
     throw new InputError(
-      `${flag}: expected an ISO date or timestamp such as 2026-11-20 or 2026-11-20T06:00:00Z, found "${value}"`,
+      `${flag}: expected an ISO date or timestamp such as 2026-11-20 or 2026-11-20T06:00:00Z (a real calendar date), found "${value}"`,
     );
   }
   return `${date.toISOString().slice(0, 19)}Z`;
+}
+
+/** Checks a user-given UTC day: exactly YYYY-MM-DD, and a day that exists. */
+export function checkCalendarDay(value: string, flag: string): string {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(value) || !startsWithCalendarDate(value)) {
+    throw new InputError(
+      `${flag}: expected a real calendar day as YYYY-MM-DD such as 2026-11-20, found "${value}"`,
+    );
+  }
+  return value;
 }
 
 /** Builds the [since, until) window from optional flags; without them every event is in scope. */
