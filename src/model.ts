@@ -94,6 +94,8 @@ export interface RunFacts {
   engine: 'duckdb' | 'athena';
   source: string;
   filesRead: number;
+  /** Log files not opened because their S3 key puts them more than a day away from the window. */
+  filesSkipped?: number;
   /** Distinct events evaluated (an event delivered twice counts once). */
   eventsRead: number;
   /** Copies of an already-read event (same eventID, delivered more than once): evaluated once, counted here. */

@@ -137,6 +137,7 @@ export async function scanLocal(options: LocalScanOptions): Promise<LocalScanRes
       exclude: [options.outDir],
       ...(config.engine.duckdb.threads ? { threads: config.engine.duckdb.threads } : {}),
       ...(config.engine.duckdb.memoryLimit ? { memoryLimit: config.engine.duckdb.memoryLimit } : {}),
+      ...(config.engine.duckdb.tempDirectory ? { tempDirectory: config.engine.duckdb.tempDirectory } : {}),
     }));
   let detected;
   try {
@@ -192,6 +193,7 @@ export async function scanLocal(options: LocalScanOptions): Promise<LocalScanRes
     engine: engine.kind,
     source: options.source ?? options.logs,
     filesRead: detected.stage ? detected.stage.files - detected.stage.filesFailed : 0,
+    ...(detected.stage?.filesSkipped !== undefined ? { filesSkipped: detected.stage.filesSkipped } : {}),
     eventsRead: detected.stage?.events ?? 0,
     duplicateEvents: detected.stage?.duplicateEvents ?? 0,
     bytesRead: detected.stage?.bytesRead ?? 0,
