@@ -1,8 +1,12 @@
--- The CloudTrail table trailwatch's rules query, for Athena: an organization trail's bucket, partitioned
--- by account, region and day with partition projection (no MSCK REPAIR, no crawler). This is Hive DDL, as
--- Athena requires for CREATE EXTERNAL TABLE; the rule queries are Trino SQL.
--- Replace the bucket, the organization id and the account list (projection.account.values) with yours.
-CREATE EXTERNAL TABLE IF NOT EXISTS cloudtrail_logs (
+-- The CloudTrail table trailwatch's rules query, for Athena: a trail bucket's logs, partitioned by account,
+-- region and day with partition projection (no MSCK REPAIR, no crawler). This is Hive DDL, as Athena
+-- requires for CREATE EXTERNAL TABLE; the rule queries are Trino SQL.
+-- `trailwatch athena setup` fills in the {{…}} values (see it with --dry-run): one table over an organization
+-- trail's keys (AWSLogs/<org-id>/<account>/CloudTrail/<region>/…) and one over per-account trails' keys
+-- (AWSLogs/<account>/CloudTrail/<region>/…), each projecting every account of the organization and every
+-- region of the partition, opt-in regions included. Projection reads only the values listed here: the daily
+-- run adds new accounts and regions before it queries (engine.athena.syncTable).
+CREATE EXTERNAL TABLE IF NOT EXISTS `{{database}}`.`{{table}}` (
   eventversion STRING,
   useridentity STRUCT<
     type: STRING,
@@ -51,17 +55,18 @@ PARTITIONED BY (account STRING, region STRING, day STRING)
 ROW FORMAT SERDE 'org.apache.hive.hcatalog.data.JsonSerDe'
 STORED AS INPUTFORMAT 'com.amazon.emr.cloudtrail.CloudTrailInputFormat'
 OUTPUTFORMAT 'org.apache.hadoop.hive.ql.io.HiveIgnoreKeyTextOutputFormat'
-LOCATION 's3://YOUR-CLOUDTRAIL-BUCKET/AWSLogs/o-YOURORGID/'
+LOCATION '{{location}}'
 TBLPROPERTIES (
   'projection.enabled' = 'true',
   'projection.account.type' = 'enum',
-  'projection.account.values' = '111111111111,222222222222',
+  'projection.account.values' = '{{accounts}}',
   'projection.region.type' = 'enum',
-  'projection.region.values' = 'us-east-1,us-east-2,us-west-1,us-west-2,eu-west-1,eu-west-2,eu-west-3,eu-central-1,eu-north-1,ap-southeast-1,ap-southeast-2,ap-northeast-1,ap-northeast-2,ap-northeast-3,ap-south-1,ca-central-1,sa-east-1',
+  'projection.region.values' = '{{regions}}',
   'projection.day.type' = 'date',
   'projection.day.format' = 'yyyy/MM/dd',
-  'projection.day.range' = '2020/01/01,NOW',
+  'projection.day.range' = '2013/11/01,NOW',
   'projection.day.interval' = '1',
   'projection.day.interval.unit' = 'DAYS',
-  'storage.location.template' = 's3://YOUR-CLOUDTRAIL-BUCKET/AWSLogs/o-YOURORGID/${account}/CloudTrail/${region}/${day}'
+  'storage.location.template' = '{{template}}',
+  'trailwatch.layout' = '{{layout}}'
 );

@@ -105,6 +105,30 @@ export interface RunFacts {
   complete: boolean;
   /** A link to the CI run that produced this, when there is one. */
   ciRunUrl?: string;
+  /** On Athena: what each CloudTrail table projects, and whether it covered the organization. */
+  athenaTables?: AthenaTableFacts[];
+}
+
+/** What one Athena CloudTrail table projects, compared with the organization, after any sync. */
+export interface AthenaTableFacts {
+  database: string;
+  table: string;
+  layout: 'organization' | 'account';
+  /** Whether the table could be read at all (Glue GetTable). */
+  found: boolean;
+  /** The accounts and regions the table projects now (after the sync, when it ran). */
+  accounts: string[];
+  regions: string[];
+  /** What the organization has that the table still does not project. */
+  missingAccounts: string[];
+  missingRegions: string[];
+  /** What the sync added to the projection in this run. */
+  addedAccounts: string[];
+  addedRegions: string[];
+  /** Whether the table covered everything before this run touched it. */
+  matchedBefore: boolean;
+  /** Why the table could not be read or updated. */
+  problem?: string;
 }
 
 /** The findings.json document. */

@@ -15,13 +15,15 @@ import { sendDigestEmail } from './deliver/email.js';
 import { writeJobSummary } from './deliver/job-summary.js';
 import { withLateProblems } from './report/digest-model.js';
 import { openAthenaEngine } from './engine/athena.js';
+import { keepTablesInStep, projectionProblems } from './engine/athena-sync.js';
+import type { AthenaTableFacts } from './model.js';
 import type { QueryEngine } from './engine/types.js';
 import type { FindingsFile } from './model.js';
 import { newRunId, scanLocal, type ReportWriter } from './scan.js';
 import { ConfigError, type RunErrorEntry } from './shared/errors.js';
 import type { Logger } from './shared/log.js';
 import { dayWindow } from './shared/window.js';
-import { auditCoverage } from './trails/index.js';
+import { auditCoverage, type CoverageAudit } from './trails/index.js';
 
 /** Options of one daily run. */
 export interface DailyRunOptions {
@@ -76,6 +78,29 @@ function openConfiguredEngine(
   };
 }
 
+/** Reads (and, with engine.athena.syncTable, updates) the Athena tables' projection against the organization. */
+async function syncAthenaTables(
+  config: Config,
+  snapshot: CoverageAudit['snapshot'],
+  clients: ClientFactory,
+  log: Logger,
+): Promise<AthenaTableFacts[]> {
+  const settings = config.engine.athena;
+  const wanted = {
+    accounts: snapshot.accounts.map((a) => a.id),
+    // Every region some account has enabled: a region enabled anywhere can hold that account's activity.
+    regions: snapshot.accounts.flatMap((a) =>
+      a.regions.filter((r) => r.optInStatus !== 'not-opted-in').map((r) => r.name),
+    ),
+  };
+  const glue = clients.glue(settings.region);
+  try {
+    return await keepTablesInStep(settings, wanted, glue, log);
+  } finally {
+    glue.destroy();
+  }
+}
+
 /** Runs the daily audit and delivers it. Failures of accounts, files, rules or delivery are data in `errors`. */
 export async function runDaily(options: DailyRunOptions): Promise<FindingsFile> {
   const { log, outDir } = options;
@@ -91,8 +116,16 @@ export async function runDaily(options: DailyRunOptions): Promise<FindingsFile> 
     const coverage = await coverageForRun(audit, bundle.dir);
     // The central account's clients (Athena, SES) as the runner or hub; nothing is called until one is used.
     const clients = createClientFactory(awsSection(config), options.deps);
+    // Athena reads only the accounts and regions its tables project: bring them in step before querying,
+    // and make whatever is still not covered a coverage problem (the run is then incomplete).
+    const athenaTables =
+      config.engine.type === 'athena'
+        ? await syncAthenaTables(config, audit.snapshot, clients, log)
+        : undefined;
+    if (athenaTables) coverage.errors = [...coverage.errors, ...projectionProblems(athenaTables)];
     const { engine, source } = openConfiguredEngine(config, log, clients);
     const { doc, files, late, report } = await scanLocal({
+      ...(athenaTables ? { athenaTables } : {}),
       logs: config.engine.duckdb.logs ?? '',
       source,
       ...(engine ? { engine } : {}),

@@ -11,7 +11,7 @@ import type { DigestModel } from './report/digest-model.js';
 import type { DigestEmail } from './report/email.js';
 import { openDuckDbEngine } from './engine/duckdb.js';
 import type { QueryEngine, TimeWindow } from './engine/types.js';
-import type { CoverageFinding, CoverageSummary, FindingsFile, RunFacts } from './model.js';
+import type { AthenaTableFacts, CoverageFinding, CoverageSummary, FindingsFile, RunFacts } from './model.js';
 import type { CoverageCell } from './trails/evaluate.js';
 import { loadRules } from './rules/load.js';
 import { ruleParameterProblems } from './rules/parameters.js';
@@ -74,6 +74,8 @@ export interface LocalScanOptions {
   source?: string;
   /** The run's id (default: a new one), the same as its evidence bundle's. */
   runId?: string;
+  /** On Athena: the CloudTrail tables' projection compared with the organization, for the evidence. */
+  athenaTables?: AthenaTableFacts[];
 }
 
 /** What a local scan wrote and found. */
@@ -199,6 +201,7 @@ export async function scanLocal(options: LocalScanOptions): Promise<LocalScanRes
     bytesRead: detected.stage?.bytesRead ?? 0,
     rules: detected.runs,
     complete: !isIncomplete(errors),
+    ...(options.athenaTables ? { athenaTables: options.athenaTables } : {}),
     ...(process.env.GITHUB_RUN_ID && process.env.GITHUB_SERVER_URL && process.env.GITHUB_REPOSITORY
       ? {
           ciRunUrl: `${process.env.GITHUB_SERVER_URL}/${process.env.GITHUB_REPOSITORY}/actions/runs/${process.env.GITHUB_RUN_ID}`,

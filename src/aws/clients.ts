@@ -5,6 +5,7 @@ import { AccountClient } from '@aws-sdk/client-account';
 import { AthenaClient } from '@aws-sdk/client-athena';
 import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import { EC2Client } from '@aws-sdk/client-ec2';
+import { GlueClient } from '@aws-sdk/client-glue';
 import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { partition as sdkPartition } from '@aws-sdk/core/client';
@@ -48,6 +49,8 @@ export interface ClientFactory {
   organizations(): OrganizationsClient;
   /** An Athena client for the query engine: the runner's (or hub's) credentials, never an audit role. */
   athena(region?: string): AthenaClient;
+  /** A Glue client for the Athena tables' catalog: the runner's (or hub's) credentials, like Athena. */
+  glue(region?: string): GlueClient;
   /** An SESv2 client for the digest email: the runner's (or hub's) credentials, never an audit role. */
   ses(region?: string): SESv2Client;
   forAccount(accountId: string): AccountClients;
@@ -163,6 +166,9 @@ export function createClientFactory(aws: AwsConfig, deps: AwsDeps = {}): ClientF
     },
     athena(region) {
       return new AthenaClient(central(region));
+    },
+    glue(region) {
+      return new GlueClient(central(region));
     },
     ses(region) {
       return new SESv2Client(central(region));

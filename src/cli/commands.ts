@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { registerAthena } from './athena.js';
 import { registerCoverage } from './coverage.js';
 import { registerDemo } from './demo.js';
 import { registerRules } from './rules.js';
@@ -16,5 +17,6 @@ export function registerCommands(program: Command, setExit: SetExit): void {
   registerDemo(program, setExit);
   registerRun(program, setExit);
   registerRules(program, setExit);
+  registerAthena(program, setExit);
   registerSamples(program);
 }

@@ -119,6 +119,33 @@ export const engineSchema = z.strictObject({
       pollSeconds: z.number().positive().default(1),
       /** A query still running after this long is stopped (StopQueryExecution) and counted as failed. */
       queryTimeoutSeconds: z.number().positive().default(900),
+      /** The trail bucket the CloudTrail tables read (`athena setup` writes it into their location). */
+      bucket: z
+        .string()
+        .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'an S3 bucket name such as acme-cloudtrail-logs')
+        .optional(),
+      /** The key prefix the trails write under, before AWSLogs/ (empty: the bucket root). */
+      prefix: z
+        .string()
+        .regex(
+          /^(?:[A-Za-z0-9!_.*()-]+\/)*[A-Za-z0-9!_.*()-]*$/,
+          'an S3 key prefix such as cloudtrail/ (no quotes, no leading /)',
+        )
+        .default(''),
+      /** The organization id in an organization trail's keys (AWSLogs/<org-id>/…); unset: from discovery. */
+      organizationId: z
+        .string()
+        .regex(/^o-[a-z0-9]{4,32}$/, 'an organization id such as o-a1b2c3d4e5')
+        .optional(),
+      /** The table over per-account trails' keys (AWSLogs/<account>/…) in the same bucket. */
+      accountTable: athenaIdentifier.default('cloudtrail_logs_accounts'),
+      /** Which layouts the bucket holds: an organization trail's, per-account trails', or both. */
+      layouts: z
+        .array(z.enum(['organization', 'account']))
+        .min(1)
+        .default(['organization', 'account']),
+      /** Before querying, add the organization's new accounts and enabled regions to the tables' projection. */
+      syncTable: z.boolean().default(true),
     })
     .default({
       workgroup: 'primary',
@@ -127,6 +154,10 @@ export const engineSchema = z.strictObject({
       stagingDatabase: 'trailwatch_staging',
       pollSeconds: 1,
       queryTimeoutSeconds: 900,
+      prefix: '',
+      accountTable: 'cloudtrail_logs_accounts',
+      layouts: ['organization', 'account'],
+      syncTable: true,
     }),
 });
 

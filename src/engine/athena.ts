@@ -13,9 +13,10 @@ import {
 } from '@aws-sdk/client-athena';
 import { randomBytes } from 'node:crypto';
 import type { Config } from '../config/schema.js';
-import { errorMessage } from '../shared/errors.js';
+import { errorMessage, type RunErrorEntry } from '../shared/errors.js';
 import type { Logger } from '../shared/log.js';
 import { CLOUDTRAIL_COLUMNS, PARTITION_COLUMNS } from './cloudtrail-schema.js';
+import { deliveryDays } from './log-files.js';
 import type { QueryEngine, QueryStats, Row, StageResult, TimeWindow } from './types.js';
 
 /** The `engine.athena` section of the config. */
@@ -108,10 +109,20 @@ export function withStagedRelation(sql: string, table: string): string {
   return `${lead}WITH ${cte}\n${body}`;
 }
 
-/** The `day` partition value ('yyyy/MM/dd') of an ISO time, or null when it does not start with a date. */
-function partitionDay(iso: string): string | null {
-  const match = /^(\d{4})-(\d{2})-(\d{2})/.exec(iso);
-  return match ? `${match[1]}/${match[2]}/${match[3]}` : null;
+/** A delivery day (YYYY-MM-DD) as a `day` partition literal ('yyyy/MM/dd'), validated before it enters SQL. */
+function dayLiteral(date: string): string {
+  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(date);
+  if (!match) throw new Error(`not a day: ${date}`);
+  return `'${match[1]}/${match[2]}/${match[3]}'`;
+}
+
+// At most this many unreadable objects are left out of one staging before the staging counts as failed.
+const MAX_OBJECTS_LEFT_OUT = 5;
+
+/** The S3 object a failed query names in its reason (Athena's HIVE_* errors quote it), or null. */
+export function failedObject(reason: string): string | null {
+  const match = /s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]\/[^\s'"`,;()]+/.exec(reason);
+  return match && !match[0].endsWith('/') ? match[0] : null;
 }
 
 function quoted(identifier: string): string {
@@ -127,17 +138,34 @@ function newStagingSuffix(now = new Date()): string {
   return `${time}_${randomBytes(4).toString('hex')}`;
 }
 
-/** Opens the Athena engine. No AWS call is made until the first query. */
-export function openAthenaEngine(options: AthenaEngineOptions): QueryEngine {
+/** What running one Athena statement needs. */
+export interface AthenaRunnerOptions {
+  config: AthenaSettings;
+  client: AthenaClient;
+  log: Logger;
+  /** Aborting stops the running query (StopQueryExecution) and fails the call. */
+  signal?: AbortSignal;
+  /** Rows per GetQueryResults page (Athena allows at most 1000). */
+  pageSize?: number;
+}
+
+/** Runs statements in the configured workgroup: start, poll with backoff, page results, stop on abort. */
+export interface AthenaRunner {
+  /** Starts a query and waits for it to finish; returns its execution when it SUCCEEDED. */
+  execute(
+    sql: string,
+    params: readonly unknown[],
+    database: string,
+    abortable?: boolean,
+  ): Promise<{ queryId: string; execution: QueryExecution; wallMs: number }>;
+  /** Pages through a SELECT's results as typed rows. */
+  results(queryId: string): AsyncGenerator<Row>;
+}
+
+/** The statement runner shared by the engine, `athena setup` and `athena check`. */
+export function createAthenaRunner(options: AthenaRunnerOptions): AthenaRunner {
   const { config, client, log, signal } = options;
-  // execute() takes the signal per call: dropping the staging table in close() must still run after an abort.
   const pageSize = Math.min(1000, Math.max(1, options.pageSize ?? 1000));
-  const suffix = options.runId ?? newStagingSuffix();
-  if (!/^[a-z0-9_]+$/.test(suffix))
-    throw new Error(`runId must be lower-case letters, digits and _: ${suffix}`);
-  const stagingTable = `cloudtrail_logs_${suffix}`;
-  const stagedName = `${quoted(config.stagingDatabase)}.${quoted(stagingTable)}`;
-  let staged = false;
 
   async function sleep(ms: number, signal?: AbortSignal): Promise<void> {
     await new Promise<void>((resolve) => {
@@ -264,6 +292,21 @@ export function openAthenaEngine(options: AthenaEngineOptions): QueryEngine {
     } while (token);
   }
 
+  return { execute, results };
+}
+
+/** Opens the Athena engine. No AWS call is made until the first query. */
+export function openAthenaEngine(options: AthenaEngineOptions): QueryEngine {
+  const { config, client, log } = options;
+  // execute() takes the signal per call: dropping the staging table in close() must still run after an abort.
+  const { execute, results } = createAthenaRunner(options);
+  const suffix = options.runId ?? newStagingSuffix();
+  if (!/^[a-z0-9_]+$/.test(suffix))
+    throw new Error(`runId must be lower-case letters, digits and _: ${suffix}`);
+  const stagingTable = `cloudtrail_logs_${suffix}`;
+  const stagedName = `${quoted(config.stagingDatabase)}.${quoted(stagingTable)}`;
+  let staged = false;
+
   function stats(queryId: string, execution: QueryExecution, wallMs: number): QueryStats {
     return {
       queryId,
@@ -291,30 +334,30 @@ export function openAthenaEngine(options: AthenaEngineOptions): QueryEngine {
       ? CLOUDTRAIL_COLUMNS.filter((c) => ALWAYS_STAGED.includes(c) || columns.includes(c))
       : undefined;
     const select = wanted ? [...wanted, ...PARTITION_COLUMNS].map(quoted).join(', ') : '*';
-    const where: string[] = [];
-    const params: string[] = [];
-    const since = window.since ? partitionDay(window.since) : null;
-    const until = window.until ? partitionDay(window.until) : null;
-    if (since && until) {
-      // Partition pruning: only the window's days are read. The until day is included because CloudTrail
-      // delivers an event up to ~15 minutes late, into the next day's prefix.
-      where.push('day BETWEEN ? AND ?');
-      params.push(since, until);
-    }
-    if (window.since) {
-      where.push('eventtime >= ?');
-      params.push(window.since);
-    }
-    if (window.until) {
-      where.push('eventtime < ?');
-      params.push(window.until);
-    }
-    const ctas = `CREATE TABLE ${stagedName}
-WITH (format = 'PARQUET', write_compression = 'SNAPPY')
-AS SELECT ${select}
-FROM ${quoted(config.database)}.${quoted(config.table)}${where.length > 0 ? `\nWHERE ${where.join('\n  AND ')}` : ''}`;
+    const errors: RunErrorEntry[] = [];
+    const excluded: string[] = [];
+    let created: Awaited<ReturnType<typeof execute>> | undefined;
     log.info('staging the window in athena', { table: `${config.stagingDatabase}.${stagingTable}` });
-    const created = await execute(ctas, params, config.stagingDatabase);
+    // One object Athena cannot read fails the whole CTAS: it is named in the failure reason, so it is left
+    // out ("$path" <> ?) and the rest staged again, a few times at most; the run lists each object left out.
+    for (;;) {
+      const { sql, params } = stagingQuery(window, select, excluded);
+      try {
+        created = await execute(sql, params, config.stagingDatabase);
+        break;
+      } catch (error) {
+        const object = error instanceof AthenaQueryError ? failedObject(error.message) : null;
+        if (!object || excluded.includes(object) || excluded.length >= MAX_OBJECTS_LEFT_OUT) throw error;
+        excluded.push(object);
+        errors.push({
+          scope: 'file',
+          id: object,
+          code: 'object-unreadable',
+          message: `Athena could not read this object; the window was staged without it: ${errorMessage(error).slice(0, 500)}`,
+        });
+        log.warn('staging left out an object athena could not read', { object });
+      }
+    }
     staged = true;
     const counted = await execute(`SELECT count(*) AS events FROM ${stagedName}`, [], config.stagingDatabase);
     let events = 0;
@@ -325,12 +368,50 @@ FROM ${quoted(config.database)}.${quoted(config.table)}${where.length > 0 ? `\nW
     log.info('staged', { events, bytesRead, queryId: created.queryId });
     return {
       files: 0,
-      filesFailed: 0,
+      filesFailed: excluded.length,
       events,
       bytesRead,
       durationMs: Date.now() - started,
-      errors: [],
+      errors,
       queryId: created.queryId,
+    };
+  }
+
+  /** The staging CTAS: every layout's table, pruned to the delivery days, bounded by eventtime. */
+  function stagingQuery(
+    window: TimeWindow,
+    select: string,
+    excluded: readonly string[],
+  ): { sql: string; params: string[] } {
+    const where: string[] = [];
+    const params: string[] = [];
+    // Partition pruning: the same delivery days the local engine reads (the window's days and one either
+    // side, for late and early deliveries). The days are inlined, validated, rather than bound: a literal
+    // predicate on a partition column is what projection prunes by.
+    const { first, last } = deliveryDays(window);
+    if (first) where.push(`day >= ${dayLiteral(first)}`);
+    if (last) where.push(`day <= ${dayLiteral(last)}`);
+    if (window.since) {
+      where.push('eventtime >= ?');
+      params.push(window.since);
+    }
+    if (window.until) {
+      where.push('eventtime < ?');
+      params.push(window.until);
+    }
+    for (const object of excluded) {
+      where.push('"$path" <> ?');
+      params.push(object);
+    }
+    const tables = config.layouts.map((l) => (l === 'organization' ? config.table : config.accountTable));
+    const branches = tables.map(
+      (table) =>
+        `SELECT ${select}\nFROM ${quoted(config.database)}.${quoted(table)}${where.length > 0 ? `\nWHERE ${where.join('\n  AND ')}` : ''}`,
+    );
+    return {
+      sql: `CREATE TABLE ${stagedName}\nWITH (format = 'PARQUET', write_compression = 'SNAPPY')\nAS ${branches.join('\nUNION ALL\n')}`,
+      // Each branch binds its own copy of the values, in order.
+      params: tables.flatMap(() => params),
     };
   }
 

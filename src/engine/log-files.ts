@@ -45,10 +45,25 @@ export function mayHoldWindow(
 ): boolean {
   const m = PATH_DAY.exec(path.replace(/\\/g, '/'));
   if (!m || !window) return true;
-  const day = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]));
-  if (window.since && day < Date.parse(window.since.slice(0, 10)) - DAY_MS) return false;
-  if (window.until && day > Date.parse(window.until.slice(0, 10)) + DAY_MS) return false;
-  return true;
+  const day = `${m[1]}-${m[2]}-${m[3]}`;
+  const { first, last } = deliveryDays(window);
+  return (first === null || day >= first) && (last === null || day <= last);
+}
+
+/**
+ * The delivery days (YYYY-MM-DD, UTC) whose keys can hold events of the window: the window's own days plus
+ * one on each side. Both engines read exactly these days. A null bound is open.
+ */
+export function deliveryDays(window: { since: string | null; until: string | null }): {
+  first: string | null;
+  last: string | null;
+} {
+  const shift = (iso: string, days: number) =>
+    new Date(Date.parse(iso.slice(0, 10)) + days * DAY_MS).toISOString().slice(0, 10);
+  return {
+    first: window.since ? shift(window.since, -1) : null,
+    last: window.until ? shift(window.until, 1) : null,
+  };
 }
 
 /**

@@ -206,6 +206,8 @@ export interface DigestModel {
     filesRead: number;
     eventsRead: number;
     ciRunUrl: string | null;
+    /** On Athena: each CloudTrail table's projection and whether it covered the organization. */
+    athenaTables: DigestAthenaTable[];
   };
   accounts: { audited: { id: string; name: string }[]; notAudited: { id: string; name: string }[] };
   regions: string[];
@@ -528,6 +530,50 @@ function buildRuleRuns(facts: RunFacts): DigestRuleRun[] {
   }));
 }
 
+/** One Athena CloudTrail table as the evidence states it. */
+export interface DigestAthenaTable {
+  name: string;
+  layout: string;
+  /** One line: matched, updated this run, or what it still misses. */
+  status: string;
+  covered: boolean;
+  accounts: string;
+  regions: string;
+}
+
+function buildAthenaTables(facts: RunFacts): DigestAthenaTable[] {
+  return (facts.athenaTables ?? []).map((t) => {
+    const missing = t.missingAccounts.length + t.missingRegions.length;
+    const added = t.addedAccounts.length + t.addedRegions.length;
+    const status = !t.found
+      ? `not readable: ${t.problem ?? 'unknown reason'}`
+      : missing > 0 || t.problem
+        ? `does NOT cover the organization: ${[
+            t.missingAccounts.length > 0 ? `accounts ${t.missingAccounts.join(', ')}` : '',
+            t.missingRegions.length > 0 ? `regions ${t.missingRegions.join(', ')}` : '',
+            t.problem ?? '',
+          ]
+            .filter(Boolean)
+            .join('; ')} not read`
+        : added > 0
+          ? `matched after this run added ${[
+              t.addedAccounts.length > 0 ? `accounts ${t.addedAccounts.join(', ')}` : '',
+              t.addedRegions.length > 0 ? `regions ${t.addedRegions.join(', ')}` : '',
+            ]
+              .filter(Boolean)
+              .join(' and ')}`
+          : 'matched: projects every account and enabled region of the organization';
+    return {
+      name: display(`${t.database}.${t.table}`, 300),
+      layout: t.layout === 'organization' ? 'organization trail' : 'per-account trails',
+      status: display(status, 2000),
+      covered: t.found && missing === 0 && !t.problem,
+      accounts: display(`${t.accounts.length}: ${t.accounts.join(', ')}`, 4000),
+      regions: display(`${t.regions.length}: ${t.regions.join(', ')}`, 2000),
+    };
+  });
+}
+
 function buildFacts(facts: RunFacts): DigestModel['facts'] {
   const ran = facts.rules.filter((r) => r.status === 'ran' || r.status === 'failed');
   const scanned = facts.rules.reduce((sum, r) => sum + (r.bytesScanned ?? 0), 0);
@@ -552,6 +598,7 @@ function buildFacts(facts: RunFacts): DigestModel['facts'] {
     filesRead: facts.filesRead,
     eventsRead: facts.eventsRead,
     ciRunUrl: safeUrl(facts.ciRunUrl),
+    athenaTables: buildAthenaTables(facts),
   };
 }
 

@@ -20,6 +20,7 @@ import {
   startFakeAws,
   type FakeAws,
 } from '../../src/testing/fake-aws/index.js';
+import { createFakeTables } from '../integration/fake-aws/athena-tables.js';
 import { fakeDeps } from '../integration/fake-aws/deps.js';
 
 const DAY = { since: '2026-11-20T00:00:00Z', until: '2026-11-21T00:00:00Z' };
@@ -125,7 +126,14 @@ describe('the Athena engine against the fake Athena over HTTP', () => {
       { ...fillRecord({ eventName: 'Late' }, 30), eventTime: '2026-11-21T00:05:00Z' },
     ];
     await writeFile(join(folder, 'events.json'), JSON.stringify({ Records: records }));
-    fake = await startFakeAws(generateOrg(1), { athena: { logs, pollsToFinish: 2 } });
+    fake = await startFakeAws(generateOrg(1), {
+      athena: { buckets: { 'tw-trail': logs }, pollsToFinish: 2 },
+    });
+    await createFakeTables(fake, {
+      bucket: 'tw-trail',
+      organizationId: 'o-fake123456',
+      accounts: ['111111111111'],
+    });
   });
 
   afterAll(async () => fake.close());
@@ -166,12 +174,16 @@ describe('the Athena engine against the fake Athena over HTTP', () => {
     expect(ctas!.sql).toMatch(
       /^CREATE TABLE "trailwatch_staging"\."cloudtrail_logs_stagetest"\nWITH \(format = 'PARQUET'/,
     );
-    expect(ctas!.parameters).toEqual([
-      "'2026/11/20'",
-      "'2026/11/21'",
-      "'2026-11-20T00:00:00Z'",
-      "'2026-11-21T00:00:00Z'",
-    ]);
+    // Both layouts' tables, each pruned by inlined delivery days (the day either side included) and
+    // bounded by the bound window.
+    expect(ctas!.sql).toContain(
+      'FROM "default"."cloudtrail_logs"\nWHERE day >= \'2026/11/19\'\n  AND day <= \'2026/11/22\'',
+    );
+    expect(ctas!.sql).toContain('\nUNION ALL\nSELECT ');
+    expect(ctas!.sql).toContain('FROM "default"."cloudtrail_logs_accounts"\nWHERE day >= \'2026/11/19\'');
+    const window = ["'2026-11-20T00:00:00Z'", "'2026-11-21T00:00:00Z'"];
+    expect(ctas!.parameters).toEqual([...window, ...window]);
+    expect(ctas!.partitionsRead).toEqual(['cloudtrail_logs_accounts:111111111111/us-east-1/2026/11/20']);
     expect(ctas!.outputLocation).toBe('s3://results/tw/');
     expect(staged.queryId).toBe(ctas!.id);
     expect(count!.readsRaw).toBe(false);
@@ -324,7 +336,7 @@ FROM cloudtrail_logs ORDER BY eventid`,
     fake.athena!.faults.push({ match: /shortrows/, kind: 'bad-page' });
     const athena = engine({ pageSize: 2 });
     await expect(
-      athena.run('SELECT eventid, eventname AS shortrows FROM "default".cloudtrail_logs', []),
+      athena.run('SELECT eventid, eventname AS shortrows FROM "default".cloudtrail_logs_accounts', []),
     ).rejects.toThrow(/has 1 values for 2 columns/);
     fake.faults.push({ kind: 'malformed', operation: 'GetQueryResults' });
     await expect(athena.run('SELECT 1 AS one', [])).rejects.toThrow();

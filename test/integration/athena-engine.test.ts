@@ -18,6 +18,8 @@ import { generateSampleOrg } from '../../src/samples/generate.js';
 import { silentLogger } from '../../src/shared/log.js';
 import { dayWindow } from '../../src/shared/window.js';
 import { generateOrg, startFakeAws, type FakeAws } from '../../src/testing/fake-aws/index.js';
+import { ACCOUNTS, ORG_ID } from '../../src/samples/org.js';
+import { createFakeTables } from './fake-aws/athena-tables.js';
 import { fakeDeps } from './fake-aws/deps.js';
 
 const DATE = '2026-11-20';
@@ -81,7 +83,15 @@ beforeAll(async () => {
     gzipSync(JSON.stringify({ Records: odd })),
   );
   logs = join(dir, 'logs', 'AWSLogs');
-  fake = await startFakeAws(generateOrg(3), { athena: { logs, pollsToFinish: 2 } });
+  fake = await startFakeAws(generateOrg(3), {
+    athena: { buckets: { 'tw-trail': join(dir, 'logs') }, pollsToFinish: 2 },
+  });
+  // The tables as `athena setup` makes them for the sample organization whose logs the bucket holds.
+  await createFakeTables(fake, {
+    bucket: 'tw-trail',
+    organizationId: ORG_ID,
+    accounts: ACCOUNTS.map((a) => a.id),
+  });
   rules = await loadRules();
 }, 60_000);
 
@@ -116,7 +126,7 @@ describe('detect on the Athena engine over the fake Athena', () => {
     expect(result.stage?.events).toBeGreaterThan(0);
     expect(result.stage?.bytesRead).toBeGreaterThanOrEqual(fake.athena!.rawBytes);
     expect(queries.at(-1)!.sql).toMatch(/^DROP TABLE IF EXISTS `trailwatch_staging`\.`cloudtrail_logs_/);
-  }, 30_000);
+  }, 60_000);
 
   it('records a rule whose query FAILED as failed and still runs the others', async () => {
     const config = settings('athena');

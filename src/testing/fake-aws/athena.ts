@@ -1,14 +1,22 @@
 // The fake AWS endpoint's Athena: StartQueryExecution, GetQueryExecution, GetQueryResults and
-// StopQueryExecution over a real embedded DuckDB, so rule results are real. The configured Athena table is
-// a DuckDB view over a folder of CloudTrail files (the embedded engine's own raw relation and Trino
-// macros); Athena databases are DuckDB schemas. Only what trailwatch sends is translated: the CTAS
+// StopQueryExecution over a real embedded DuckDB, so rule results are real. Tables come from the fake Glue
+// catalog (created by `CREATE EXTERNAL TABLE`, changed by `ALTER TABLE … SET TBLPROPERTIES` or Glue
+// UpdateTable); a query over one reads, as Athena's partition projection does, only the files under the
+// table's storage.location.template for the listed accounts and regions and the days in range, narrowed
+// by literal predicates on the partition columns (bound parameters do not prune). Buckets are local
+// folders. Athena databases are DuckDB schemas. Only what trailwatch sends is translated: the CTAS
 // `WITH (...)` properties are dropped, Hive DDL backticks become double quotes, and ExecutionParameters
-// (SQL literals) are parsed back into bound values.
+// (SQL literals) are parsed back into bound values. Athena's limits are enforced: the query string's
+// length, each parameter's length, and parameters only in a WHERE clause of a DML statement.
 import { DuckDBInstance, type DuckDBConnection, type DuckDBPreparedStatement } from '@duckdb/node-api';
 import { randomUUID } from 'node:crypto';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, relative, sep } from 'node:path';
 import { rawRelationSql } from '../../engine/duckdb.js';
-import { listLogFiles } from '../../engine/log-files.js';
+import { listLogFiles, type LogFile } from '../../engine/log-files.js';
 import { TRINO_COMPAT_MACROS } from '../../engine/trino-compat.js';
+import { startFakeGlue, type FakeGlue, type FakeGlueTable } from './glue.js';
 
 /** A query-level fault, chosen by the query text. */
 export interface FakeQueryFault {
@@ -23,13 +31,12 @@ export interface FakeQueryFault {
 
 /** Settings of the fake Athena. */
 export interface FakeAthenaOptions {
-  /** The folder of CloudTrail files behind the Athena table. */
-  logs: string;
-  /** The database and table of the raw CloudTrail table (defaults: default, cloudtrail_logs). */
-  database?: string;
-  table?: string;
-  /** Further databases that exist (default: trailwatch_staging). */
+  /** S3 buckets as local folders: bucket name → the folder that is the bucket's root. */
+  buckets: Record<string, string>;
+  /** Databases that exist from the start (default: default and trailwatch_staging). */
   databases?: string[];
+  /** Workgroups by name and their result location (default: primary, with one). */
+  workgroups?: Record<string, { outputLocation?: string }>;
   /** GetQueryExecution polls before a finished query shows its end state (QUEUED, RUNNING…, default 3). */
   pollsToFinish?: number;
   faults?: FakeQueryFault[];
@@ -43,8 +50,10 @@ export interface FakeQueryRecord {
   workgroup: string;
   parameters: string[];
   outputLocation: string | undefined;
-  /** Whether it reads the raw CloudTrail table (the expensive scan). */
+  /** Whether it reads a raw CloudTrail table (the expensive scan). */
   readsRaw: boolean;
+  /** The partitions it read, as `table:account/region/yyyy/MM/dd`, sorted (files present only). */
+  partitionsRead: string[];
   state: 'QUEUED' | 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'CANCELLED';
   reason?: string;
   stopped: boolean;
@@ -66,7 +75,9 @@ export class FakeAthenaError extends Error {
 export interface FakeAthena {
   queries: FakeQueryRecord[];
   faults: FakeQueryFault[];
-  /** Bytes a query over the raw table reports scanned (the files' size). */
+  /** The catalog its tables live in (shared with the fake Glue service). */
+  glue: FakeGlue;
+  /** Bytes of every CloudTrail file in the buckets (a query over a raw table reports the files it read). */
   rawBytes: number;
   handle(operation: string, body: Record<string, unknown>): Promise<unknown>;
   close(): Promise<void>;
@@ -146,41 +157,295 @@ function bind(statement: DuckDBPreparedStatement, values: (string | number | boo
   });
 }
 
-/** Starts the fake Athena over `options.logs` (a real DuckDB in memory). */
-export async function startFakeAthena(options: FakeAthenaOptions): Promise<FakeAthena> {
-  const database = options.database ?? 'default';
-  const table = options.table ?? 'cloudtrail_logs';
+// Athena's own limits (StartQueryExecution): the query string and each execution parameter.
+const MAX_QUERY_CHARS = 262_144;
+const MAX_PARAMETER_CHARS = 1024;
+const PARTITION_KEYS = ['account', 'region', 'day'] as const;
+type PartitionKey = (typeof PARTITION_KEYS)[number];
+
+/** A file of a bucket with the partition values its key gives under a table's template. */
+interface TableFile extends LogFile {
+  url: string;
+  partition: Record<PartitionKey, string>;
+}
+
+/** The SQL text with string literals and comments blanked out (same length), for keyword scans. */
+function codeOnly(sql: string): string {
+  // A literal keeps its quotes (so a scan stops at it) with its content blanked; comments become spaces.
+  return sql.replace(/'(?:[^']|'')*'|--[^\n]*|\/\*[\s\S]*?\*\//g, (m) =>
+    m.startsWith("'") ? `'${'_'.repeat(m.length - 2)}'` : ' '.repeat(m.length),
+  );
+}
+
+/**
+ * Why Athena would refuse these parameters, or null: execution parameters exist only for DML (SELECT,
+ * CTAS, INSERT INTO), each `?` must sit in a WHERE clause, and there must be one value per `?`.
+ */
+export function parameterProblem(sql: string, count: number): string | null {
+  const code = codeOnly(sql);
+  const marks = [...code.matchAll(/\?/g)].map((m) => m.index);
+  if (count === 0 && marks.length === 0) return null;
+  if (!/^\s*(SELECT|WITH|INSERT|CREATE\s+TABLE\s+\S+\s+(WITH\s*\(|AS\b))/i.test(code)) {
+    return 'execution parameters are supported only for SELECT, CTAS and INSERT INTO statements';
+  }
+  if (marks.length !== count) {
+    return `Incorrect number of parameters: expected ${marks.length} but found ${count}`;
+  }
+  const clause = /\b(SELECT|FROM|WHERE|GROUP\s+BY|HAVING|ORDER\s+BY|LIMIT|JOIN|ON|WITH|UNION|VALUES)\b/gi;
+  for (const at of marks) {
+    let last = '';
+    for (const m of code.slice(0, at).matchAll(clause)) last = m[1]!.toUpperCase();
+    if (last !== 'WHERE') {
+      return `line ${code.slice(0, at).split('\n').length}: a parameter (?) is allowed only in a WHERE clause, found one in ${last || 'the statement head'}`;
+    }
+  }
+  return null;
+}
+
+/** The literal predicates on one partition column (bound parameters do not prune, as in Athena). */
+function literalFilter(code: string, sql: string, key: PartitionKey): ((value: string) => boolean) | null {
+  const tests: ((value: string) => boolean)[] = [];
+  const col = `(?<![a-z0-9_$])"?${key}"?\\s*`;
+  const lit = (i: number, len: number) =>
+    sql
+      .slice(i, i + len)
+      .replace(/^'|'$/g, '')
+      .replace(/''/g, "'");
+  // Predicates are found in the code-only text (so a comment does not count) and read from the original.
+  for (const m of code.matchAll(new RegExp(`${col}BETWEEN\\s+(\\s*)`, 'gi'))) {
+    const rest = sql.slice(m.index + m[0].length);
+    const two = /^'((?:[^']|'')*)'\s+AND\s+'((?:[^']|'')*)'/i.exec(rest);
+    if (two) {
+      const [low, high] = [two[1]!.replace(/''/g, "'"), two[2]!.replace(/''/g, "'")];
+      tests.push((v) => v >= low && v <= high);
+    }
+  }
+  for (const m of code.matchAll(new RegExp(`${col}(>=|<=|>|<)\\s*`, 'gi'))) {
+    const one = /^'((?:[^']|'')*)'/.exec(sql.slice(m.index + m[0].length));
+    if (!one) continue;
+    const bound = one[1]!.replace(/''/g, "'");
+    const op = m[1];
+    tests.push((v) =>
+      op === '>=' ? v >= bound : op === '<=' ? v <= bound : op === '>' ? v > bound : v < bound,
+    );
+  }
+  for (const m of code.matchAll(new RegExp(`${col}(=|IN\\s*\\()`, 'gi'))) {
+    const start = m.index + m[0].length;
+    if (m[1] === '=') {
+      const one = /^\s*('(?:[^']|'')*')/.exec(sql.slice(start));
+      if (one) {
+        const value = lit(start + one[0].length - one[1]!.length, one[1]!.length);
+        tests.push((v) => v === value);
+      }
+    } else {
+      const list = /^((?:\s*'(?:[^']|'')*'\s*,?)+)\)/.exec(sql.slice(start));
+      if (list) {
+        const values = [...list[1]!.matchAll(/'((?:[^']|'')*)'/g)].map((x) => x[1]!.replace(/''/g, "'"));
+        tests.push((v) => values.includes(v));
+      }
+    }
+  }
+  return tests.length === 0 ? null : (v) => tests.every((t) => t(v));
+}
+
+/** The object URLs a query excludes with `"$path" <> ?` (values bound in order of the `?`). */
+function excludedPaths(code: string, values: readonly unknown[]): Set<string> {
+  const out = new Set<string>();
+  for (const m of code.matchAll(/"\$path"\s*(?:<>|!=)\s*\?/gi)) {
+    const before = (code.slice(0, m.index + m[0].length).match(/\?/g) ?? []).length - 1;
+    const value = values[before];
+    if (typeof value === 'string') out.add(value);
+  }
+  return out;
+}
+
+/** A yyyy/MM/dd day of a projection.day.range bound (`NOW` is today, UTC). */
+function rangeDay(text: string | undefined, fallback: string): string {
+  const t = (text ?? '').trim();
+  if (/^NOW$/i.test(t)) return new Date().toISOString().slice(0, 10).replace(/-/g, '/');
+  return /^\d{4}\/\d{2}\/\d{2}$/.test(t) ? t : fallback;
+}
+
+/** Starts the fake Athena over `options.buckets` (a real DuckDB in memory). */
+export async function startFakeAthena(
+  options: FakeAthenaOptions,
+  glue: FakeGlue = startFakeGlue(),
+): Promise<FakeAthena> {
   const pollsToFinish = options.pollsToFinish ?? 3;
+  const workgroups = options.workgroups ?? { primary: { outputLocation: 's3://fake-athena-results/' } };
   const faults = [...(options.faults ?? [])];
   const faultUses = new Map<FakeQueryFault, number>();
   const queries: Query[] = [];
-  const files = await listLogFiles(options.logs);
-  const rawBytes = files.reduce((sum, f) => sum + f.bytes, 0);
+  const buckets = new Map<string, { root: string; files: LogFile[] }>();
+  for (const [name, root] of Object.entries(options.buckets)) {
+    buckets.set(name, { root, files: await listLogFiles(root) });
+  }
+  const rawBytes = [...buckets.values()].reduce(
+    (sum, b) => sum + b.files.reduce((s, f) => s + f.bytes, 0),
+    0,
+  );
 
+  const scratch = await mkdtemp(join(tmpdir(), 'tw-fake-athena-'));
+  const emptyFile = join(scratch, 'empty.json');
+  await writeFile(emptyFile, '{"Records":[]}');
   const instance = await DuckDBInstance.create(':memory:');
   const connection: DuckDBConnection = await instance.connect();
   await connection.run(`SET TimeZone = 'UTC'`);
   for (const macro of TRINO_COMPAT_MACROS) await connection.run(macro);
-  for (const name of new Set([database, ...(options.databases ?? ['trailwatch_staging'])])) {
-    await connection.run(`CREATE SCHEMA IF NOT EXISTS "${name.replace(/"/g, '""')}"`);
-  }
-  const list = `[${files.map((f) => `'${f.path.replace(/'/g, "''")}'`).join(', ')}]`;
-  await connection.run(
-    `CREATE VIEW "${database}"."${table}" AS ${files.length > 0 ? rawRelationSql(list) : 'SELECT NULL AS eventtime WHERE false'}`,
-  );
+  const schemaSql = (name: string) => `CREATE SCHEMA IF NOT EXISTS "${name.replace(/"/g, '""')}"`;
+  for (const name of options.databases ?? ['default', 'trailwatch_staging']) glue.databases.add(name);
+  for (const name of glue.databases) await connection.run(schemaSql(name));
   // One DuckDB connection answers every query, one at a time (its search_path is per query).
   let queue: Promise<void> = Promise.resolve();
 
-  const rawPattern = new RegExp(
-    `"?${database}"?\\s*\\.\\s*"?${table}"?(?![a-z0-9_])|(?<![a-z0-9_."])"?${table}"?(?![a-z0-9_."])`,
-    'i',
-  );
-  function readsRawTable(sql: string, db: string | undefined): boolean {
-    const qualified = new RegExp(`"?${database}"?\\s*\\.\\s*"?${table}"?(?![a-z0-9_])`, 'i').test(sql);
-    // An unqualified name reads the raw table only in its own database (and not when a CTE of that name
-    // is defined by the query itself).
-    const cte = new RegExp(`\\b${table}\\s+AS\\s*\\(`, 'i').test(sql);
-    return qualified || (db === database && !cte && rawPattern.test(sql));
+  /** The catalog tables a query reads: named with their database, or bare in the query's database. */
+  function tablesRead(sql: string, db: string | undefined): FakeGlueTable[] {
+    const code = codeOnly(sql);
+    return [...glue.tables.values()].filter((t) => {
+      const qualified = new RegExp(
+        `"?\`?${t.DatabaseName}\`?"?\\s*\\.\\s*"?\`?${t.Name}\`?"?(?![a-z0-9_])`,
+        'i',
+      ).test(code);
+      if (qualified) return true;
+      // A bare name reads the table only in its own database, and not when the query defines a CTE so named.
+      if (db !== t.DatabaseName || new RegExp(`\\b${t.Name}\\s+AS\\s*\\(`, 'i').test(code)) return false;
+      return new RegExp(`(?<![a-z0-9_."])"?${t.Name}"?(?![a-z0-9_."])`, 'i').test(code);
+    });
+  }
+
+  /** The files a table's projection lets a query read, pruned by the query's literal predicates. */
+  function projectedFiles(table: FakeGlueTable, sql: string, values: readonly unknown[]): TableFile[] {
+    const p = table.Parameters;
+    if (p['projection.enabled']?.toLowerCase() !== 'true') return [];
+    const template = /^s3:\/\/([^/]+)\/(.*)$/.exec(p['storage.location.template'] ?? '');
+    const bucket = template ? buckets.get(template[1]!) : undefined;
+    if (!template || !bucket) return [];
+    const escaped = template[2]!.replace(/[.*+?^()|[\]\\]/g, '\\$&');
+    const keyPattern = new RegExp(
+      `^${escaped
+        .replace('${account}', '(?<account>[^/]+)')
+        .replace('${region}', '(?<region>[^/]+)')
+        .replace('${day}', '(?<day>\\d{4}/\\d{2}/\\d{2})')}/[^/]+$`,
+    );
+    const listed = (key: string) =>
+      new Set((p[`projection.${key}.values`] ?? '').split(',').map((v) => v.trim()));
+    const accounts = listed('account');
+    const regions = listed('region');
+    const [from, to] = (p['projection.day.range'] ?? '').split(',');
+    const first = rangeDay(from, '0000/00/00');
+    const last = rangeDay(to, '9999/99/99');
+    const code = codeOnly(sql);
+    const filters = Object.fromEntries(PARTITION_KEYS.map((k) => [k, literalFilter(code, sql, k)]));
+    const excluded = excludedPaths(code, values);
+    const out: TableFile[] = [];
+    for (const file of bucket.files) {
+      const key = relative(bucket.root, file.path).split(sep).join('/');
+      const g = keyPattern.exec(key)?.groups;
+      if (!g?.account || !g.region || !g.day) continue;
+      const partition = { account: g.account, region: g.region, day: g.day };
+      if (!accounts.has(partition.account) || !regions.has(partition.region)) continue;
+      if (partition.day < first || partition.day > last) continue;
+      if (PARTITION_KEYS.some((k) => filters[k] && !filters[k](partition[k]))) continue;
+      const url = `s3://${template[1]}/${key}`;
+      if (excluded.has(url)) continue;
+      out.push({ ...file, url, partition });
+    }
+    return out;
+  }
+
+  /** Points each read table's DuckDB view at the files projection gives; returns them all. */
+  async function bindTables(tables: FakeGlueTable[], sql: string, values: readonly unknown[]) {
+    const read: (TableFile & { table: string })[] = [];
+    for (const table of tables) {
+      const files = projectedFiles(table, sql, values);
+      read.push(...files.map((f) => ({ ...f, table: table.Name })));
+      const list = `[${files.map((f) => `'${f.path.replace(/'/g, "''")}'`).join(', ')}]`;
+      // No file: the same relation over one empty CloudTrail file, so the columns keep their types.
+      const relation = rawRelationSql(files.length > 0 ? list : `['${emptyFile.replace(/'/g, "''")}']`);
+      await connection.run(schemaSql(table.DatabaseName));
+      await connection.run(`CREATE OR REPLACE VIEW "${table.DatabaseName}"."${table.Name}" AS ${relation}`);
+    }
+    return read;
+  }
+
+  // Local paths in an error become the objects' S3 URLs, as Athena names the object it could not read.
+  function s3Reason(message: string): string {
+    let out = message;
+    for (const [name, bucket] of buckets) {
+      for (const file of bucket.files) {
+        if (out.includes(file.path)) {
+          const key = relative(bucket.root, file.path).split(sep).join('/');
+          out = `HIVE_CURSOR_ERROR: ${out.split(file.path).join(`s3://${name}/${key}`)}`;
+        }
+      }
+    }
+    return out;
+  }
+
+  /** CREATE DATABASE, CREATE EXTERNAL TABLE and ALTER TABLE SET TBLPROPERTIES act on the catalog. */
+  async function runCatalogDdl(sql: string): Promise<boolean> {
+    const database = /^\s*CREATE\s+(?:DATABASE|SCHEMA)\s+(IF\s+NOT\s+EXISTS\s+)?`?([a-z0-9_]+)`?\s*$/i.exec(
+      sql,
+    );
+    if (database) {
+      if (glue.databases.has(database[2]!) && !database[1]) {
+        throw new Error(
+          `FAILED: Execution Error, return code 1 from DDLTask. Database ${database[2]} already exists`,
+        );
+      }
+      glue.databases.add(database[2]!);
+      await connection.run(schemaSql(database[2]!));
+      return true;
+    }
+    const properties = (text: string) =>
+      Object.fromEntries(
+        [...text.matchAll(/'((?:[^']|'')*)'\s*=\s*'((?:[^']|'')*)'/g)].map((m) => [
+          m[1]!.replace(/''/g, "'"),
+          m[2]!.replace(/''/g, "'"),
+        ]),
+      );
+    const create =
+      /^\s*CREATE\s+EXTERNAL\s+TABLE\s+(IF\s+NOT\s+EXISTS\s+)?`?([a-z0-9_]+)`?\.`?([a-z0-9_]+)`?\s*\(/i.exec(
+        sql,
+      );
+    if (create) {
+      const [, ifNotExists, db = '', name = ''] = create;
+      if (!glue.databases.has(db))
+        throw new Error(`FAILED: SemanticException [Error 10072]: Database does not exist: ${db}`);
+      if (glue.getTable(db, name)) {
+        if (ifNotExists) return true;
+        throw new Error(`FAILED: AlreadyExistsException: Table ${name} already exists`);
+      }
+      const location = /\bLOCATION\s+'([^']*)'/i.exec(sql)?.[1];
+      const tblproperties = /\bTBLPROPERTIES\s*\(([\s\S]*)\)\s*;?\s*$/i.exec(sql)?.[1] ?? '';
+      const partitions = /\bPARTITIONED\s+BY\s*\(([^)]*)\)/i.exec(sql)?.[1] ?? '';
+      glue.createTable(db, {
+        Name: name,
+        DatabaseName: db,
+        TableType: 'EXTERNAL_TABLE',
+        Parameters: { EXTERNAL: 'TRUE', ...properties(tblproperties) },
+        StorageDescriptor: { ...(location ? { Location: location } : {}) },
+        PartitionKeys: partitions
+          .split(',')
+          .map((c) => c.trim().split(/\s+/))
+          .filter((c) => c[0])
+          .map(([n, t]) => ({ Name: n!, Type: (t ?? 'string').toLowerCase() })),
+      });
+      return true;
+    }
+    const alter =
+      /^\s*ALTER\s+TABLE\s+`?([a-z0-9_]+)`?\.`?([a-z0-9_]+)`?\s+SET\s+TBLPROPERTIES\s*\(([\s\S]*)\)\s*$/i.exec(
+        sql,
+      );
+    if (alter) {
+      const table = glue.getTable(alter[1]!, alter[2]!);
+      if (!table)
+        throw new Error(`FAILED: SemanticException [Error 10001]: Table not found ${alter[1]}.${alter[2]}`);
+      Object.assign(table.Parameters, properties(alter[3]!));
+      table.VersionId = String(Number(table.VersionId) + 1);
+      return true;
+    }
+    return false;
   }
 
   function translate(sql: string): string {
@@ -203,7 +468,21 @@ export async function startFakeAthena(options: FakeAthenaOptions): Promise<FakeA
   async function runQuery(query: Query): Promise<void> {
     try {
       const values = query.parameters.map(parseSqlLiteral);
-      const path = query.database ?? database;
+      const misplaced = parameterProblem(query.sql, values.length);
+      if (misplaced) throw new Error(`INVALID_FUNCTION_ARGUMENT: ${misplaced}`);
+      if (await runCatalogDdl(query.sql)) {
+        query.result = { isSelect: false, columns: [], rows: [] };
+        if (query.state !== 'CANCELLED') query.state = 'SUCCEEDED';
+        return;
+      }
+      const path = query.database ?? 'default';
+      const read = await bindTables(tablesRead(query.sql, query.database), query.sql, values);
+      query.partitionsRead = [
+        ...new Set(
+          read.map((f) => `${f.table}:${f.partition.account}/${f.partition.region}/${f.partition.day}`),
+        ),
+      ].sort();
+      if (query.readsRaw) query.bytes = read.reduce((sum, f) => sum + f.bytes, 0);
       await connection.run(`SET search_path = '${path.replace(/'/g, "''")},main'`);
       const statement = await connection.prepare(translate(query.sql));
       bind(statement, values);
@@ -223,7 +502,9 @@ export async function startFakeAthena(options: FakeAthenaOptions): Promise<FakeA
     } catch (error) {
       if (query.state !== 'CANCELLED') {
         query.state = 'FAILED';
-        query.reason = error instanceof Error ? error.message.split('\n')[0] : String(error);
+        query.reason = s3Reason(
+          error instanceof Error ? (error.message.split('\n')[0] ?? '') : String(error),
+        );
       }
     } finally {
       query.finished = true;
@@ -250,21 +531,41 @@ export async function startFakeAthena(options: FakeAthenaOptions): Promise<FakeA
   function start(body: Record<string, unknown>): unknown {
     const sql = typeof body.QueryString === 'string' ? body.QueryString : '';
     if (sql.trim() === '') throw invalid('QueryString is required');
+    if (sql.length > MAX_QUERY_CHARS) {
+      throw invalid(
+        `1 validation error detected: Value at 'queryString' failed to satisfy constraint: Member must have length less than or equal to ${MAX_QUERY_CHARS}`,
+      );
+    }
     const params = body.ExecutionParameters;
     if (params !== undefined && (!Array.isArray(params) || params.length === 0)) {
       throw invalid('ExecutionParameters must hold at least one value when present');
     }
+    if (Array.isArray(params) && params.some((p) => String(p).length > MAX_PARAMETER_CHARS)) {
+      throw invalid(
+        `1 validation error detected: Value at 'executionParameters' failed to satisfy constraint: Member must satisfy constraint: [Member must have length less than or equal to ${MAX_PARAMETER_CHARS}]`,
+      );
+    }
     const context = (body.QueryExecutionContext ?? {}) as { Database?: string };
     const result = (body.ResultConfiguration ?? {}) as { OutputLocation?: string };
+    const workgroupName = typeof body.WorkGroup === 'string' ? body.WorkGroup : 'primary';
+    const workgroup = workgroups[workgroupName];
+    if (!workgroup) throw invalid(`WorkGroup ${workgroupName} is not found.`);
+    const outputLocation = result.OutputLocation ?? workgroup.outputLocation;
+    if (!outputLocation) {
+      throw invalid(
+        'No output location provided. An output location is required either through the Workgroup result configuration setting or as an API input.',
+      );
+    }
     const fault = matchFault(sql);
     const query: Query = {
       id: randomUUID(),
       sql,
       database: context.Database,
-      workgroup: typeof body.WorkGroup === 'string' ? body.WorkGroup : 'primary',
+      workgroup: workgroupName,
       parameters: ((params as unknown[] | undefined) ?? []).map(String),
-      outputLocation: result.OutputLocation,
-      readsRaw: readsRawTable(sql, context.Database),
+      outputLocation,
+      readsRaw: tablesRead(sql, context.Database).length > 0,
+      partitionsRead: [],
       state: 'RUNNING',
       stopped: false,
       polls: 0,
@@ -274,11 +575,10 @@ export async function startFakeAthena(options: FakeAthenaOptions): Promise<FakeA
       bytes: 0,
       ...(fault ? { fault } : {}),
     };
-    query.bytes = /^\s*DROP\b/i.test(sql)
+    // A raw read reports the bytes of the files it read (set when it runs); other DML a small scan.
+    query.bytes = /^\s*(DROP|CREATE\s+(DATABASE|SCHEMA|EXTERNAL)|ALTER)\b/i.test(sql)
       ? 0
-      : query.readsRaw
-        ? rawBytes
-        : Math.max(1, Math.round(rawBytes / 50));
+      : Math.max(1, Math.round(rawBytes / 50));
     queries.push(query);
     if (fault?.kind === 'fail') {
       query.state = 'FAILED';
@@ -377,6 +677,7 @@ export async function startFakeAthena(options: FakeAthenaOptions): Promise<FakeA
   return {
     queries,
     faults,
+    glue,
     rawBytes,
     async handle(operation, body) {
       switch (operation) {
@@ -389,6 +690,27 @@ export async function startFakeAthena(options: FakeAthenaOptions): Promise<FakeA
         }
         case 'GetQueryResults':
           return results(find(body), body);
+        case 'GetWorkGroup': {
+          const name = String(body.WorkGroup ?? '');
+          const found = workgroups[name];
+          if (!found) throw invalid(`WorkGroup ${name} is not found.`);
+          return {
+            WorkGroup: {
+              Name: name,
+              State: 'ENABLED',
+              Configuration: {
+                ...(found.outputLocation
+                  ? { ResultConfiguration: { OutputLocation: found.outputLocation } }
+                  : {}),
+                EnforceWorkGroupConfiguration: false,
+                EngineVersion: {
+                  SelectedEngineVersion: 'AUTO',
+                  EffectiveEngineVersion: 'Athena engine version 3',
+                },
+              },
+            },
+          };
+        }
         case 'StopQueryExecution': {
           const query = find(body);
           if (!query.finished || query.fault?.kind === 'hang') {
@@ -408,6 +730,7 @@ export async function startFakeAthena(options: FakeAthenaOptions): Promise<FakeA
       await queue.catch(() => undefined);
       connection.closeSync();
       instance.closeSync();
+      await rm(scratch, { recursive: true, force: true });
     },
   };
 }

@@ -2,3 +2,4 @@
 export * from './model.js';
 export * from './server.js';
 export * from './athena.js';
+export * from './glue.js';

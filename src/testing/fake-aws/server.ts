@@ -9,6 +9,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { FakeAthenaError, startFakeAthena, type FakeAthena, type FakeAthenaOptions } from './athena.js';
+import { FakeGlueError, startFakeGlue, type FakeGlue } from './glue.js';
 import { fakeTrailArn, type FakeAccount, type FakeOrg, type FakeTrail } from './model.js';
 
 /** A fault to inject: what goes wrong, for which account / operation / region, and how many times. */
@@ -87,6 +88,8 @@ export interface FakeAws {
   emails: FakeSentEmail[];
   /** The fake Athena, when `options.athena` was given: its queries and query faults. */
   athena?: FakeAthena;
+  /** The Glue Data Catalog (Athena's tables live there). */
+  glue: FakeGlue;
   resetStats(): void;
   close(): Promise<void>;
 }
@@ -173,7 +176,8 @@ export async function startFakeAws(org: FakeOrg, options: FakeAwsOptions = {}): 
   const emails: FakeSentEmail[] = [];
   const accounts = new Map(org.accounts.map((a) => [a.id, a]));
   const management = accounts.get(org.managementAccountId);
-  const athena = options.athena ? await startFakeAthena(options.athena) : undefined;
+  const glue = startFakeGlue();
+  const athena = options.athena ? await startFakeAthena(options.athena, glue) : undefined;
   const stats = { calls: 0, byAccount: new Map<string, number>(), byOperation: new Map<string, number>() };
 
   const ownTrails = (account: FakeAccount) =>
@@ -532,20 +536,20 @@ export async function startFakeAws(org: FakeOrg, options: FakeAwsOptions = {}): 
     return { MessageId: messageId };
   }
 
-  // --- Athena --------------------------------------------------------------------------------------------
+  // --- Athena and Glue ----------------------------------------------------------------------------------------
   async function queryService(
-    service: FakeAthena,
-    caller: Caller,
+    service: { handle(operation: string, body: Record<string, unknown>): unknown },
+    caller: Caller & { service: string },
     operation: string,
     body: Record<string, unknown>,
   ): Promise<unknown> {
-    // Athena is queried with the runner's (or hub's) own credentials; the audit roles are read-only on
-    // CloudTrail and have no Athena permissions.
+    // Athena and Glue are called with the runner's (or hub's) own credentials; the audit roles are
+    // read-only on CloudTrail and have no Athena or Glue permissions.
     if (caller.kind === 'audit') {
       throw new FakeError(
         400,
         'AccessDeniedException',
-        `User is not authorized to perform: athena:${operation}`,
+        `User is not authorized to perform: ${caller.service}:${operation}`,
       );
     }
     return service.handle(operation, body);
@@ -696,7 +700,9 @@ export async function startFakeAws(org: FakeOrg, options: FakeAwsOptions = {}): 
               ? cloudTrail(caller, operation, body)
               : caller.service === 'athena' && athena
                 ? await queryService(athena, caller, operation, body)
-                : undefined;
+                : caller.service === 'glue'
+                  ? await queryService(glue, caller, operation, body)
+                  : undefined;
         if (result === undefined)
           throw new FakeError(400, 'UnknownOperationException', `unknown service ${caller.service}`);
         answer = JSON.stringify(result);
@@ -708,7 +714,7 @@ export async function startFakeAws(org: FakeOrg, options: FakeAwsOptions = {}): 
         sendError(res, protocol, error);
         return;
       }
-      if (error instanceof FakeAthenaError) {
+      if (error instanceof FakeAthenaError || error instanceof FakeGlueError) {
         sendError(res, protocol, new FakeError(error.status, error.code, error.message));
         return;
       }
@@ -735,6 +741,7 @@ export async function startFakeAws(org: FakeOrg, options: FakeAwsOptions = {}): 
     assumeRoles,
     emails,
     ...(athena ? { athena } : {}),
+    glue,
     resetStats() {
       stats.calls = 0;
       stats.byAccount.clear();
