@@ -6,11 +6,36 @@ export type Tier = 'alert' | 'review';
 /** How bad it is. */
 export type Risk = 'high' | 'medium' | 'low';
 
-/** Why a finding is suppressed; kept and listed, never silently dropped. */
+/** Which suppression hid a finding and why; the finding is kept and listed, never silently dropped. */
 export interface SuppressionRef {
+  /** The suppression's id, or where it was written (`suppressions[2]`). */
+  id: string;
+  /** Its position among the configured suppressions (the config's first, then suppressionsFile's). */
+  index: number;
   reason: string;
-  /** ISO date after which the suppression no longer applies. */
-  expires: string | null;
+  owner: string | null;
+  /** The last day (YYYY-MM-DD) the suppression applies. */
+  expires: string;
+}
+
+/** What one configured suppression did in a run: for the digest's warnings and the evidence's list. */
+export interface SuppressionStatus {
+  id: string;
+  index: number;
+  /** The rule or coverage check id it applies to, or `*`. */
+  rule: string;
+  /** The other fields it matches on, as written (principal glob, CIDR…). */
+  match: Record<string, string>;
+  reason: string;
+  owner: string | null;
+  expires: string;
+  state: 'active' | 'expired';
+  /** Findings (and coverage findings) it suppressed in this run; 0 while active means unused. */
+  matched: number;
+  /** For an expired suppression: the findings it would still match, shown again because it expired. */
+  shownAgain: number;
+  /** Days from the run's date to the expiry (negative once expired). */
+  daysLeft: number;
 }
 
 /** One finding of a detection rule, as written in findings.json. */
@@ -137,5 +162,7 @@ export interface FindingsFile {
   findings: Finding[];
   coverage: CoverageFinding[];
   coverageSummary?: CoverageSummary;
+  /** Every configured suppression and what it did in this run. */
+  suppressions?: SuppressionStatus[];
   errors: RunErrorEntry[];
 }

@@ -1,7 +1,7 @@
 // The pipeline behind `scan`, `demo` and the daily run: an engine (the embedded one over logs on disk unless
 // the caller opened another) → rules → classify → outputs.
 import { randomBytes } from 'node:crypto';
-import { classifyFindings, expiredSuppressions } from './classify/classify.js';
+import { classify } from './classify/classify.js';
 import type { Config } from './config/schema.js';
 import { checkConfigRuleIds } from './config/rule-ids.js';
 import { detect } from './detect.js';
@@ -123,11 +123,13 @@ function silentAccounts(
 export async function scanLocal(options: LocalScanOptions): Promise<LocalScanResult> {
   const { config, log, window } = options;
   const startedAt = new Date();
+  const today = options.today ?? startedAt.toISOString().slice(0, 10);
   const rules = await loadRules(config.rulesDirs);
   checkConfigRuleIds(
     config,
     rules.map((r) => r.id),
     Object.keys(COVERAGE_CHECKS),
+    today,
     ruleParameterProblems(config, rules),
   );
   const engine =
@@ -149,18 +151,18 @@ export async function scanLocal(options: LocalScanOptions): Promise<LocalScanRes
   } finally {
     await engine.close();
   }
-  const today = options.today ?? startedAt.toISOString().slice(0, 10);
-  const findings = classifyFindings(detected.findings, config.suppressions, today);
-  const errors: RunErrorEntry[] = [...detected.errors, ...(options.coverage?.errors ?? [])];
-  for (const s of expiredSuppressions(config.suppressions, today)) {
-    errors.push({
-      scope: 'run',
-      id: `suppression:${s.rule}`,
-      code: 'suppression-expired',
-      message: `suppression for ${s.rule} expired on ${s.expires ?? '?'} and no longer applies (${s.reason})`,
-      severity: 'warning',
-    });
-  }
+  // Rule and coverage findings pass through the same suppressions; matching never touches the SQL.
+  const classified = classify({
+    findings: detected.findings,
+    coverage: options.coverage?.findings ?? [],
+    suppressions: config.suppressions,
+    today,
+  });
+  const errors: RunErrorEntry[] = [
+    ...detected.errors,
+    ...(options.coverage?.errors ?? []),
+    ...classified.warnings,
+  ];
   // Nothing to look at is not a clean day: a missing sync, a wrong folder or a stopped organization trail
   // all look like this.
   if (detected.stage && detected.stage.events === 0) {
@@ -210,9 +212,10 @@ export async function scanLocal(options: LocalScanOptions): Promise<LocalScanRes
   };
   const doc: FindingsFile = {
     run: facts,
-    findings,
-    coverage: options.coverage?.findings ?? [],
+    findings: classified.findings,
+    coverage: classified.coverage,
     ...(options.coverage ? { coverageSummary: options.coverage.summary } : {}),
+    suppressions: classified.suppressions,
     errors,
   };
   const known = options.report?.preflight?.() ?? [];

@@ -69,7 +69,17 @@ export function syntheticReportInput(count = 10_000, ruleCount = 20, accountCoun
       errorCode: null,
       summary: `Inline policy written to role app-${i % 400} by the deployer`,
       suppressed: i % 50 === 0,
-      ...(i % 50 === 0 ? { suppression: { reason: 'Known deployer activity', expires: '2027-01-31' } } : {}),
+      ...(i % 50 === 0
+        ? {
+            suppression: {
+              id: 'deployer',
+              index: 0,
+              reason: 'Known deployer activity',
+              owner: 'platform@example.com',
+              expires: '2027-01-31',
+            },
+          }
+        : {}),
     });
   }
   const matrix: CoverageMatrixCell[] = accounts.flatMap((account, a) =>

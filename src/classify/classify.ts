@@ -1,53 +1,146 @@
+// The classify stage: rule findings and coverage findings, the suppressions and today's date in; the
+// classified findings, ordered, and what every suppression did, out. Pure: no I/O, no clock.
 import type { Suppression } from '../config/schema.js';
-import type { Finding, Risk, Tier } from '../model.js';
+import { suppressionLabel } from '../config/suppressions.js';
+import type { CoverageFinding, Finding, Risk, SuppressionRef, SuppressionStatus, Tier } from '../model.js';
 import type { RawFinding } from '../rules/evaluate.js';
+import type { RunErrorEntry } from '../shared/errors.js';
+import { compileSuppression, type MatchSubject } from './match.js';
 
 const TIER_ORDER: Record<Tier, number> = { alert: 0, review: 1 };
 const RISK_ORDER: Record<Risk, number> = { high: 0, medium: 1, low: 2 };
 
+/** Suppressions expiring within this many days are flagged in the digest. */
+export const EXPIRY_WARNING_DAYS = 14;
+
 /** Whether a suppression is still in force on `today` (YYYY-MM-DD): it applies through its expiry date. */
 export function suppressionActive(suppression: Suppression, today: string): boolean {
-  return suppression.expires === undefined || suppression.expires.slice(0, 10) >= today;
+  return suppression.expires >= today;
 }
 
-function matches(s: Suppression, f: RawFinding): boolean {
-  if (s.rule !== f.ruleId && s.rule !== '*') return false;
-  if (s.accountId !== undefined && s.accountId !== f.accountId) return false;
-  if (s.region !== undefined && s.region !== f.region) return false;
-  if (s.principal !== undefined && s.principal !== f.principal) return false;
-  if (s.eventName !== undefined && s.eventName !== f.eventName) return false;
-  if (s.sourceIp !== undefined && s.sourceIp !== f.sourceIp) return false;
-  return true;
+/** Whole days from `from` to `to` (both YYYY-MM-DD). */
+function daysBetween(from: string, to: string): number {
+  return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000);
+}
+
+/** What classify takes: the run's findings, the configured suppressions, and the day they are judged on. */
+export interface ClassifyInput {
+  findings: readonly RawFinding[];
+  coverage?: readonly CoverageFinding[];
+  suppressions: readonly Suppression[];
+  /** YYYY-MM-DD: a suppression applies through its expiry date. */
+  today: string;
+}
+
+/** The classified run. */
+export interface Classified {
+  findings: Finding[];
+  coverage: CoverageFinding[];
+  suppressions: SuppressionStatus[];
+  /** Warnings for the run's errors: every expired suppression, with what it shows again. */
+  warnings: RunErrorEntry[];
+}
+
+function coverageSubject(c: CoverageFinding): MatchSubject {
+  return {
+    ruleId: c.checkId,
+    accountId: c.accountId,
+    region: c.region,
+    principal: null,
+    eventName: null,
+    sourceIp: null,
+    userAgent: null,
+  };
+}
+
+function compareFindings(a: Finding, b: Finding): number {
+  return (
+    TIER_ORDER[a.tier] - TIER_ORDER[b.tier] ||
+    RISK_ORDER[a.risk] - RISK_ORDER[b.risk] ||
+    a.ruleId.localeCompare(b.ruleId) ||
+    (a.eventTime ?? '').localeCompare(b.eventTime ?? '') ||
+    (a.eventId ?? '').localeCompare(b.eventId ?? '')
+  );
 }
 
 /**
- * Applies suppressions (a suppressed finding is kept, marked, and carries the reason) and orders findings:
- * alerts first, then by risk, rule and time.
+ * Applies suppressions to rule and coverage findings alike (the first active suppression that matches
+ * wins; a suppressed finding is kept and marked with it), orders findings (alerts first, then by risk,
+ * rule and time) and reports what each suppression did: how many it hid, or, once expired, how many it
+ * shows again.
  */
-export function classifyFindings(
-  raw: readonly RawFinding[],
-  suppressions: readonly Suppression[],
-  today: string,
-): Finding[] {
-  const active = suppressions.filter((s) => suppressionActive(s, today));
-  return raw
+export function classify(input: ClassifyInput): Classified {
+  const compiled = input.suppressions.map((s, index) => ({
+    s,
+    index,
+    test: compileSuppression(s),
+    active: suppressionActive(s, input.today),
+    matched: 0,
+    shownAgain: 0,
+  }));
+  const active = compiled.filter((c) => c.active);
+  const expired = compiled.filter((c) => !c.active);
+  const decide = (subject: MatchSubject): SuppressionRef | null => {
+    const hit = active.find((c) => c.test(subject));
+    if (!hit) {
+      for (const c of expired) if (c.test(subject)) c.shownAgain += 1;
+      return null;
+    }
+    hit.matched += 1;
+    return {
+      id: suppressionLabel(hit.s, hit.index),
+      index: hit.index,
+      reason: hit.s.reason,
+      owner: hit.s.owner ?? null,
+      expires: hit.s.expires,
+    };
+  };
+  const findings = input.findings
     .map((f): Finding => {
-      const hit = active.find((s) => matches(s, f));
-      return hit
-        ? { ...f, suppressed: true, suppression: { reason: hit.reason, expires: hit.expires ?? null } }
-        : { ...f, suppressed: false };
+      const ref = decide(f);
+      return ref ? { ...f, suppressed: true, suppression: ref } : { ...f, suppressed: false };
     })
-    .sort(
-      (a, b) =>
-        TIER_ORDER[a.tier] - TIER_ORDER[b.tier] ||
-        RISK_ORDER[a.risk] - RISK_ORDER[b.risk] ||
-        a.ruleId.localeCompare(b.ruleId) ||
-        (a.eventTime ?? '').localeCompare(b.eventTime ?? '') ||
-        (a.eventId ?? '').localeCompare(b.eventId ?? ''),
-    );
+    .sort(compareFindings);
+  const coverage = (input.coverage ?? []).map((c): CoverageFinding => {
+    const { suppression: _previous, ...rest } = c;
+    const ref = decide(coverageSubject(c));
+    return ref ? { ...rest, suppressed: true, suppression: ref } : { ...rest, suppressed: false };
+  });
+  const suppressions = compiled.map(
+    ({ s, index, active: isActive, matched, shownAgain }): SuppressionStatus => {
+      const match: Record<string, string> = {};
+      for (const key of ['accountId', 'region', 'principal', 'eventName', 'sourceIp', 'userAgent'] as const) {
+        const value = s[key];
+        if (value !== undefined) match[key] = value;
+      }
+      return {
+        id: suppressionLabel(s, index),
+        index,
+        rule: s.rule,
+        match,
+        reason: s.reason,
+        owner: s.owner ?? null,
+        expires: s.expires,
+        state: isActive ? 'active' : 'expired',
+        matched,
+        shownAgain,
+        daysLeft: daysBetween(input.today, s.expires),
+      };
+    },
+  );
+  const warnings = suppressions
+    .filter((s) => s.state === 'expired')
+    .map((s): RunErrorEntry => ({
+      scope: 'run',
+      id: `suppression:${s.id}`,
+      code: 'suppression-expired',
+      message: `suppression ${s.id} (${s.rule}) expired on ${s.expires} — ${s.shownAgain} finding${s.shownAgain === 1 ? '' : 's'} shown again (${s.reason})`,
+      severity: 'warning',
+    }));
+  return { findings, coverage, suppressions, warnings };
 }
 
-/** Suppressions whose expiry has passed: listed in the run so nobody believes they still apply. */
-export function expiredSuppressions(suppressions: readonly Suppression[], today: string): Suppression[] {
-  return suppressions.filter((s) => !suppressionActive(s, today));
+/** Suppressions that expire within EXPIRY_WARNING_DAYS of the run's date (still active). */
+export function expiringSoon(statuses: readonly SuppressionStatus[]): SuppressionStatus[] {
+  return statuses.filter((s) => s.state === 'active' && s.daysLeft <= EXPIRY_WARNING_DAYS);
 }

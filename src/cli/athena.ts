@@ -1,7 +1,7 @@
 // `trailwatch athena setup` and `trailwatch athena check`: the Athena CloudTrail tables whose partition
 // projection lists every account of the organization and every region of the partition.
 import type { Command } from 'commander';
-import { awsSection, createClientFactory, type AwsDeps } from '../aws/clients.js';
+import { awsSection, createClientFactory, homeRegion, type AwsDeps } from '../aws/clients.js';
 import { partitionOf, regionsOfPartition } from '../aws/regions.js';
 import { loadConfig } from '../config/load.js';
 import type { Config } from '../config/schema.js';
@@ -32,7 +32,7 @@ export interface AthenaIo {
 
 /** The region the Athena tables live in: engine.athena.region, else aws.region. */
 function athenaRegion(config: Config): string {
-  return config.engine.athena.region ?? awsSection(config).region;
+  return config.engine.athena.region ?? homeRegion(awsSection(config));
 }
 
 /**

@@ -6,6 +6,7 @@ import { registerRules } from './rules.js';
 import { registerRun } from './run.js';
 import { registerSamples } from './samples.js';
 import { registerScan } from './scan.js';
+import { registerSuppressions } from './suppressions.js';
 
 /** Sets the process exit code chosen by a command. */
 export type SetExit = (code: number) => void;
@@ -18,5 +19,6 @@ export function registerCommands(program: Command, setExit: SetExit): void {
   registerRun(program, setExit);
   registerRules(program, setExit);
   registerAthena(program, setExit);
+  registerSuppressions(program, setExit);
   registerSamples(program);
 }

@@ -3,7 +3,11 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Command } from 'commander';
+import { classify } from '../classify/classify.js';
 import { loadConfig } from '../config/load.js';
+import { checkConfigRuleIds } from '../config/rule-ids.js';
+import { loadRules } from '../rules/load.js';
+import { COVERAGE_CHECKS } from '../trails/evaluate.js';
 import { safeForTerminal } from '../shared/escape.js';
 import { createLogger, type Logger } from '../shared/log.js';
 import { startProgress } from '../shared/progress.js';
@@ -92,12 +96,31 @@ export async function runCoverageCommand(
   const print = io.print ?? ((line: string) => process.stdout.write(`${line}\n`));
   const loaded = (await loadConfig(options.config)).config;
   const config = options.orgSnapshot ? loaded : await resolveAwsRegion(loaded);
+  const today = new Date().toISOString().slice(0, 10);
+  // The suppressions are checked as a run checks them: a bad entry is exit 3 here too.
+  checkConfigRuleIds(
+    config,
+    (await loadRules(config.rulesDirs)).map((r) => r.id),
+    Object.keys(COVERAGE_CHECKS),
+    today,
+  );
   const outDir = options.out ?? config.outDir;
-  const audit = await auditCoverage(config, log, {
+  const collected = await auditCoverage(config, log, {
     ...(options.orgSnapshot ? { snapshotFile: options.orgSnapshot } : {}),
     ...(io.deps ? { deps: io.deps } : {}),
     progress: (total) => startProgress('auditing accounts', total, log),
   });
+  // Coverage findings pass through the same suppressions as in a run (kept, marked, never dropped).
+  const classified = classify({
+    findings: [],
+    coverage: collected.result.findings,
+    suppressions: config.suppressions,
+    today,
+  });
+  const audit: CoverageAudit = {
+    ...collected,
+    result: { ...collected.result, findings: classified.coverage },
+  };
   await mkdir(outDir, { recursive: true });
   const snapshotFile = join(outDir, 'org-snapshot.json');
   const coverageFile = join(outDir, 'coverage.json');

@@ -28,6 +28,7 @@ export function registerRules(program: Command, setExit: SetExit): void {
         config,
         all.map((r) => r.id),
         Object.keys(COVERAGE_CHECKS),
+        undefined,
         ruleParameterProblems(config, all),
       );
       const rows = all.map((r) => {

@@ -1,9 +1,10 @@
 import { readFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { parseDocument } from 'yaml';
 import type { z } from 'zod';
 import { ConfigError } from '../shared/errors.js';
-import { configSchema, type Config } from './schema.js';
+import { configSchema, suppressionSchema, type Config, type Suppression } from './schema.js';
 
 /** The file read when no --config is given, if it exists. */
 export const DEFAULT_CONFIG_FILE = 'trailwatch.config.yaml';
@@ -97,19 +98,24 @@ function applyEnvironment(config: Config): Config {
 export async function loadConfig(file?: string): Promise<{ config: Config; file: string | null }> {
   const path = file ?? (existsSync(DEFAULT_CONFIG_FILE) ? DEFAULT_CONFIG_FILE : null);
   if (!path) return { config: parseConfig({}), file: null };
+  const config = parseConfig(await readYaml(path, path), path);
+  return { config: await withSuppressionsFile(config, dirname(path)), file: path };
+}
+
+async function readYaml(path: string, what: string): Promise<unknown> {
   let text: string;
   try {
     text = await readFile(path, 'utf8');
   } catch (error) {
     throw new ConfigError(
       `cannot read ${path}`,
-      [`${path}: expected a readable file, found ${(error as NodeJS.ErrnoException).code ?? 'an error'}`],
+      [`${what}: expected a readable file, found ${(error as NodeJS.ErrnoException).code ?? 'an error'}`],
       { cause: error },
     );
   }
   const parsed = parseYaml(text, path);
   if (!parsed.ok) throw new ConfigError(`${path} is not valid YAML`, parsed.problems);
-  return { config: parseConfig(parsed.value, path), file: path };
+  return parsed.value;
 }
 
 /**
@@ -139,4 +145,32 @@ export function parseYaml(
       ],
     };
   }
+}
+
+/**
+ * Adds the suppressions of `suppressionsFile` (a YAML list, or a mapping with a `suppressions:` list; its
+ * path relative to the config file) after the config's own, each entry validated like an inline one.
+ * Every suppression is labelled with where it was written.
+ */
+export async function withSuppressionsFile(config: Config, baseDir: string): Promise<Config> {
+  const inline: Suppression[] = config.suppressions.map((s, i) => ({ ...s, origin: `suppressions[${i}]` }));
+  if (!config.suppressionsFile) return { ...config, suppressions: inline };
+  const name = config.suppressionsFile;
+  const raw = await readYaml(resolve(baseDir, name), `suppressionsFile (${name})`);
+  const list =
+    raw !== null && typeof raw === 'object' && !Array.isArray(raw) && 'suppressions' in raw
+      ? (raw as { suppressions: unknown }).suppressions
+      : raw;
+  const result = suppressionSchema.array().safeParse(list ?? []);
+  if (!result.success) {
+    const problems = formatIssues(result.error.issues, list ?? []).map(
+      (p) => `${name}${p.startsWith('[') ? '' : ': '}${p}`,
+    );
+    throw new ConfigError(
+      `${name} has ${problems.length} problem${problems.length === 1 ? '' : 's'}`,
+      problems,
+    );
+  }
+  const fromFile: Suppression[] = result.data.map((s, i) => ({ ...s, origin: `${name}[${i}]` }));
+  return { ...config, suppressions: [...inline, ...fromFile] };
 }

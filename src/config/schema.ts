@@ -1,3 +1,4 @@
+import ipaddr from 'ipaddr.js';
 import { z } from 'zod';
 import { isIsoDateOrTimestamp } from '../shared/window.js';
 
@@ -18,16 +19,56 @@ export const ruleOverrideSchema = z.strictObject({
   parameters: z.record(z.string(), z.unknown()).optional(),
 });
 
-/** A suppression: which findings it hides from the alert list, why, and until when. */
+/** A real calendar day (2026-02-31 and 9999-99-99 are refused), optionally followed by a time. */
+const calendarDay = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'a date (YYYY-MM-DD)')
+  .refine((v) => {
+    const parsed = new Date(`${v}T00:00:00Z`);
+    return !Number.isNaN(parsed.getTime()) && parsed.toISOString().slice(0, 10) === v;
+  }, 'a real calendar date (YYYY-MM-DD)');
+
+// A glob over a log value (picomatch; `*` matches any characters, `/` included, as in IAM policy ARNs).
+const glob = z.string().min(1).max(1024);
+
+/** An IP address or CIDR block, v4 or v6 (checked with ipaddr.js). */
+const cidr = z
+  .string()
+  .refine(
+    (v) => ipaddr.isValidCIDR(v) || ipaddr.isValid(v),
+    'an IP address or CIDR block such as 203.0.113.0/24 or 2001:db8::/32',
+  );
+
+/**
+ * A suppression: which findings it hides from the alert list, why, who owns it and until when. Matching
+ * happens after the queries, on the findings (never in SQL). Every field given must match.
+ */
 export const suppressionSchema = z.strictObject({
+  /** A name for the suppression, quoted in findings.json; default: its position, `suppressions[3]`. */
+  id: z
+    .string()
+    .regex(/^[A-Za-z0-9][\w.-]{0,79}$/, 'a short name of letters, digits, _ . -')
+    .optional(),
+  /** A rule id, a coverage check id, or `*` for every rule and check. */
   rule: z.string().min(1),
   accountId: accountId.optional(),
   region: region.optional(),
-  principal: z.string().optional(),
-  eventName: z.string().optional(),
-  sourceIp: z.string().optional(),
-  reason: z.string().min(1),
-  expires: isoDate.optional(),
+  /** A glob over the principal ARN; a role ARN also matches the role's assumed-role sessions. */
+  principal: glob.optional(),
+  eventName: glob.optional(),
+  /** An address or CIDR block the source IP must fall in. */
+  sourceIp: cidr.optional(),
+  userAgent: glob.optional(),
+  reason: z.string().trim().min(1),
+  owner: z.string().trim().min(1).optional(),
+  /** The last day the suppression applies (at most 366 days ahead; trailwatch refuses longer). */
+  expires: calendarDay,
+});
+
+/** How far back "what is new" looks. */
+export const historySchema = z.strictObject({
+  /** A group not seen in this many previous days is new. */
+  days: z.number().int().positive().max(366).default(14),
 });
 
 /** The AWS side: how to reach the organization and each account. */
@@ -208,6 +249,8 @@ export const configSchema = z.strictObject({
   /** Extra rule folders: each holds rules/*.yaml and queries/*.sql of your own. */
   rulesDirs: z.array(z.string()).default([]),
   suppressions: z.array(suppressionSchema).default([]),
+  /** A YAML file of more suppressions (a list, or a mapping with `suppressions:`), relative to the config. */
+  suppressionsFile: z.string().min(1).optional(),
   failOn: z.enum(['alert', 'never']).default('never'),
   outDir: z.string().default('out'),
   engine: engineSchema.default(engineSchema.parse({})),
@@ -221,5 +264,8 @@ export const configSchema = z.strictObject({
 export type Config = z.infer<typeof configSchema>;
 /** A per-rule override from the config. */
 export type RuleOverride = z.infer<typeof ruleOverrideSchema>;
-/** A suppression from the config. */
-export type Suppression = z.infer<typeof suppressionSchema>;
+/**
+ * A suppression from the config or its suppressionsFile. `origin` is where it was written
+ * (`suppressions[2]`, `team-suppressions.yaml[0]`), set when the config is loaded, for messages and labels.
+ */
+export type Suppression = z.infer<typeof suppressionSchema> & { origin?: string };

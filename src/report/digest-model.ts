@@ -13,8 +13,10 @@ import type {
   Risk,
   RunFacts,
   SuppressionRef,
+  SuppressionStatus,
   Tier,
 } from '../model.js';
+import { EXPIRY_WARNING_DAYS } from '../classify/classify.js';
 import type { RuleDefinition } from '../rules/types.js';
 import { coverageLine, type CoverageCell } from '../trails/evaluate.js';
 import type { RunErrorEntry } from '../shared/errors.js';
@@ -35,6 +37,8 @@ export interface ReportInput {
   findings: Finding[];
   coverage: CoverageFinding[];
   coverageSummary?: CoverageSummary;
+  /** Every configured suppression and what it did (findings.json's `suppressions`). */
+  suppressions?: SuppressionStatus[];
   coverageMatrix?: CoverageMatrixCell[];
   accounts?: { id: string; name: string | null }[];
   errors: RunErrorEntry[];
@@ -65,8 +69,25 @@ export interface DigestEvent {
   eventId: string;
   summary: string;
   /** Set for suppressed findings. */
+  suppressionId?: string;
   suppressionReason?: string;
+  suppressionOwner?: string;
   suppressionExpires?: string;
+}
+
+/** One configured suppression as the digest and evidence show it. */
+export interface DigestSuppression {
+  id: string;
+  rule: string;
+  /** What it matches besides the rule ("principal arn:aws:sts::*:assumed-role/deploy/*"), or "—". */
+  match: string;
+  reason: string;
+  owner: string;
+  expires: string;
+  state: 'active' | 'expired';
+  matched: number;
+  shownAgain: number;
+  daysLeft: number;
 }
 
 /** Findings of one rule, with what the rule says about them. */
@@ -107,7 +128,9 @@ export interface DigestCoverageProblem {
   trailArn: string;
   summary: string;
   suppressed: boolean;
+  suppressionId?: string;
   suppressionReason?: string;
+  suppressionOwner?: string;
   suppressionExpires?: string;
 }
 
@@ -190,7 +213,21 @@ export interface DigestModel {
   reportProblems: NotAuditedItem[];
   /** Said, but not gaps in the audit (e.g. records evaluated with fields missing). */
   warnings: NotAuditedItem[];
-  suppressed: { count: number; ruleIds: string[]; coverage: DigestCoverageProblem[] };
+  suppressed: {
+    count: number;
+    /** Suppressed findings and coverage findings of the alert tier: a day with any is never "All clear". */
+    alerts: number;
+    ruleIds: string[];
+    coverage: DigestCoverageProblem[];
+    /** Every configured suppression, in config order, with what it did. */
+    all: DigestSuppression[];
+    /** Expired: no longer suppressing; the digest says what they show again. */
+    expired: DigestSuppression[];
+    /** Active and expiring within 14 days: flagged in the digest. */
+    expiringSoon: DigestSuppression[];
+    /** Active but matched nothing in this run: listed in the evidence. */
+    unused: DigestSuppression[];
+  };
   /** Suppressed findings grouped by rule, for the evidence. */
   suppressedGroups: DigestGroup[];
   facts: {
@@ -436,14 +473,36 @@ export function isWarning(entry: RunErrorEntry): boolean {
   return 'severity' in entry && (entry as { severity?: unknown }).severity === 'warning';
 }
 
-/** What the digest shows of a suppression: its reason and expiry, ready to print. */
+/** What the digest shows of a suppression: which one, its reason, owner and expiry, ready to print. */
 function suppressionFields(suppression: SuppressionRef | undefined): {
+  suppressionId: string;
   suppressionReason: string;
+  suppressionOwner: string;
   suppressionExpires: string;
 } {
   return {
+    suppressionId: display(suppression?.id, 80),
     suppressionReason: display(suppression?.reason ?? 'no reason recorded'),
+    suppressionOwner: display(suppression?.owner, 120),
     suppressionExpires: suppression?.expires ? display(suppression.expires, 40) : 'never',
+  };
+}
+
+function toDigestSuppression(s: SuppressionStatus): DigestSuppression {
+  const match = Object.entries(s.match)
+    .map(([key, value]) => `${key} ${value}`)
+    .join(', ');
+  return {
+    id: display(s.id, 80),
+    rule: display(s.rule, 80),
+    match: display(match, 400),
+    reason: display(s.reason),
+    owner: display(s.owner, 120),
+    expires: display(s.expires, 40),
+    state: s.state,
+    matched: s.matched,
+    shownAgain: s.shownAgain,
+    daysLeft: s.daysLeft,
   };
 }
 
@@ -602,9 +661,16 @@ function buildFacts(facts: RunFacts): DigestModel['facts'] {
   };
 }
 
-function buildTally(counts: DigestModel['counts']): string {
+function buildTally(counts: DigestModel['counts'], suppressedAlerts: number): string {
   const parts: string[] = [];
-  if (counts.alerts === 0 && counts.review === 0 && counts.coverageProblems === 0) parts.push('All clear');
+  if (suppressedAlerts > 0 && counts.alerts === 0) {
+    // Suppressed alerts are never "All clear": the reader is told they exist and where they are listed.
+    parts.push(`0 unsuppressed alerts — ${counts.suppressed.toLocaleString('en-US')} suppressed`);
+    if (counts.review > 0) parts.push(`${counts.review.toLocaleString('en-US')} to review`);
+    if (counts.coverageProblems > 0)
+      parts.push(plural(counts.coverageProblems, 'trail problem', 'trail problems'));
+  } else if (counts.alerts === 0 && counts.review === 0 && counts.coverageProblems === 0)
+    parts.push('All clear');
   else {
     parts.push(plural(counts.alerts, 'alert', 'alerts'));
     parts.push(`${counts.review.toLocaleString('en-US')} to review`);
@@ -669,10 +735,19 @@ export function buildDigestModel(input: ReportInput): DigestModel {
     notAudited: notAudited.length,
     rulesEvaluated: input.facts.rules.filter((r) => r.status === 'ran').length,
   };
-  const clean = complete && counts.alerts === 0 && counts.review === 0 && counts.coverageProblems === 0;
+  const suppressedAlerts =
+    suppressedFindings.filter((f) => f.tier === 'alert').length +
+    input.coverage.filter((c) => c.suppressed && c.tier === 'alert').length;
+  const clean =
+    complete &&
+    counts.alerts === 0 &&
+    counts.review === 0 &&
+    counts.coverageProblems === 0 &&
+    suppressedAlerts === 0;
   const date = auditedDay(input.facts, input.generatedAt);
   const organization = display(input.facts.organization, 120);
-  const tally = buildTally(counts);
+  const tally = buildTally(counts, suppressedAlerts);
+  const suppressionList = (input.suppressions ?? []).map(toDigestSuppression);
 
   const headline = complete
     ? `Audit complete: ${counts.rulesEvaluated} rules over every account and region in scope.`
@@ -724,8 +799,13 @@ export function buildDigestModel(input: ReportInput): DigestModel {
     warnings,
     suppressed: {
       count: counts.suppressed,
+      alerts: suppressedAlerts,
       ruleIds: suppressedGroups.map((g) => g.ruleId),
       coverage: suppressedCoverage,
+      all: suppressionList,
+      expired: suppressionList.filter((s) => s.state === 'expired'),
+      expiringSoon: suppressionList.filter((s) => s.state === 'active' && s.daysLeft <= EXPIRY_WARNING_DAYS),
+      unused: suppressionList.filter((s) => s.state === 'active' && s.matched === 0),
     },
     suppressedGroups,
     facts: buildFacts(input.facts),

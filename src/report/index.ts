@@ -51,6 +51,7 @@ export function reportInputFromRun(
     generatedAt: options.generatedAt ?? new Date().toISOString(),
     options: { maxEventsPerGroup: options.maxEventsPerGroup },
   };
+  if (run.doc.suppressions) input.suppressions = run.doc.suppressions;
   const summary = run.doc.coverageSummary ?? run.coverage?.summary;
   if (summary) input.coverageSummary = summary;
   if (run.coverage?.matrix) input.coverageMatrix = run.coverage.matrix;

@@ -110,9 +110,10 @@ describe('rule ids named in the config or on the command line', () => {
   it('refuses a per-rule setting or a suppression for a rule that does not exist (exit 3)', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'tw-typo-'));
     const config = join(dir, 'c.yaml');
+    const soon = new Date(Date.now() + 30 * 86_400_000).toISOString().slice(0, 10);
     await writeFile(
       config,
-      'rules:\n  iam-chnage: { enabled: false }\nsuppressions:\n  - { rule: console-logn, reason: typo }\n  - { rule: trail-single-region-only, reason: a coverage check id is fine }\n',
+      `rules:\n  iam-chnage: { enabled: false }\nsuppressions:\n  - { rule: console-logn, reason: typo, expires: ${soon} }\n  - { rule: trail-single-region-only, reason: a coverage check id is fine, expires: ${soon} }\n`,
     );
     const { code, err } = await cli(['rules', 'list', '--config', config]);
     expect(code).toBe(3);

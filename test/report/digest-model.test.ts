@@ -85,6 +85,62 @@ describe('buildDigestModel', () => {
     expect(model.subject).toBe('All clear — Acme Corp — 2026-11-21');
   });
 
+  it('never says All clear when alerts were suppressed: "0 unsuppressed alerts — N suppressed"', () => {
+    const suppression = {
+      id: 'drill',
+      index: 0,
+      reason: 'break-glass drill',
+      owner: 'sec@example.com',
+      expires: '2026-12-31',
+    };
+    const hidden = [1, 2, 3, 4, 5, 6].map((i) =>
+      makeFinding({ ruleId: 'root-usage', eventId: `root-${i}`, suppressed: true, suppression }),
+    );
+    const model = buildDigestModel({ ...cleanReportInput(), findings: hidden });
+
+    expect(model.clean).toBe(false);
+    expect(model.cleanLine).toBe('');
+    expect(model.tally).toBe('0 unsuppressed alerts — 6 suppressed');
+    expect(model.subject).toBe('0 unsuppressed alerts — 6 suppressed — Acme Corp — 2026-11-21');
+    expect(model.suppressed.alerts).toBe(6);
+    expect(model.suppressedGroups[0]?.events[0]).toMatchObject({
+      suppressionId: 'drill',
+      suppressionOwner: 'sec@example.com',
+      suppressionExpires: '2026-12-31',
+    });
+  });
+
+  it('sorts configured suppressions into expired, expiring within 14 days and unused', () => {
+    const status = (id: string, over: object) => ({
+      id,
+      index: 0,
+      rule: 'root-usage',
+      match: { accountId: '111111111111' },
+      reason: 'r',
+      owner: null,
+      expires: '2026-12-31',
+      state: 'active' as const,
+      matched: 1,
+      shownAgain: 0,
+      daysLeft: 40,
+      ...over,
+    });
+    const model = buildDigestModel({
+      ...cleanReportInput(),
+      suppressions: [
+        status('gone', { state: 'expired', expires: '2026-11-01', matched: 0, shownAgain: 4, daysLeft: -20 }),
+        status('soon', { daysLeft: 14 }),
+        status('idle', { matched: 0 }),
+        status('fine', {}),
+      ],
+    });
+    expect(model.suppressed.expired.map((s) => [s.id, s.shownAgain])).toEqual([['gone', 4]]);
+    expect(model.suppressed.expiringSoon.map((s) => s.id)).toEqual(['soon']);
+    expect(model.suppressed.unused.map((s) => s.id)).toEqual(['idle']);
+    expect(model.suppressed.all.map((s) => s.id)).toEqual(['gone', 'soon', 'idle', 'fine']);
+    expect(model.suppressed.all[0]?.match).toBe('accountId 111111111111');
+  });
+
   it('marks the audit incomplete and lists what was not audited, with the reason', () => {
     const base = sampleReportInput();
     const rules = base.facts.rules.map((r) =>

@@ -48,6 +48,33 @@ describe('renderDigestEmail', () => {
     expect(email.text).not.toMatch(/&lt;|&amp;|<p|<b>/);
   });
 
+  it('says which suppressions expired (and what they show again) and which expire within 14 days', async () => {
+    const base = {
+      index: 0,
+      rule: 'console-login',
+      match: {},
+      reason: 'r',
+      owner: 'sec@example.com',
+      matched: 0,
+      shownAgain: 0,
+    };
+    const email = await renderDigestEmail(
+      buildDigestModel({
+        ...sampleReportInput(),
+        suppressions: [
+          { ...base, id: 'old-drill', state: 'expired', expires: '2026-11-01', shownAgain: 4, daysLeft: -20 },
+          { ...base, id: 'office-ip', state: 'active', expires: '2026-11-30', matched: 2, daysLeft: 9 },
+        ],
+      }),
+    );
+    for (const part of [email.text, email.html]) {
+      expect(part).toContain('Suppression old-drill');
+      expect(part).toContain('expired on 2026-11-01 — 4 findings shown again');
+      expect(part).toContain('Suppression office-ip');
+      expect(part).toContain('expires on 2026-11-30 (in 9 days)');
+    }
+  });
+
   it('says a clean day in one line', async () => {
     const email = await renderDigestEmail(buildDigestModel(cleanReportInput()));
 
