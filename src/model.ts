@@ -57,6 +57,8 @@ export interface Finding {
   userAgent: string | null;
   errorCode: string | null;
   summary: string;
+  /** The event in the CloudTrail console (null when the region or event id is missing or implausible). */
+  consoleUrl?: string | null;
   suppressed: boolean;
   suppression?: SuppressionRef;
 }

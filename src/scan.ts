@@ -6,7 +6,7 @@ import type { Config } from './config/schema.js';
 import { checkConfigRuleIds } from './config/rule-ids.js';
 import { detect } from './detect.js';
 import { COVERAGE_CHECKS } from './trails/evaluate.js';
-import { writeFindingsJson, writeManifest, writeQueriesRun } from './deliver/bundle.js';
+import { writeFindingFormats, writeFindingsJson, writeManifest, writeQueriesRun } from './deliver/bundle.js';
 import type { DigestModel } from './report/digest-model.js';
 import type { DigestEmail } from './report/email.js';
 import { openDuckDbEngine } from './engine/duckdb.js';
@@ -226,6 +226,7 @@ export async function scanLocal(options: LocalScanOptions): Promise<LocalScanRes
   const written = await writeFindingsJson(options.outDir, doc);
   const files = [
     written.path,
+    ...(await writeFindingFormats(options.outDir, doc, rules)),
     ...(options.coverage?.files ?? []),
     ...(await writeQueriesRun(options.outDir, detected.runs)),
   ];

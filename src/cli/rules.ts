@@ -7,6 +7,7 @@ import { COVERAGE_CHECKS } from '../trails/evaluate.js';
 import { loadConfig } from '../config/load.js';
 import { InputError } from '../shared/errors.js';
 import { safeForTerminal } from '../shared/escape.js';
+import { mitreUrl } from '../rules/mitre.js';
 import { loadRules } from '../rules/load.js';
 import { runTestCase } from '../rules/test-cases.js';
 import type { SetExit } from './commands.js';
@@ -71,6 +72,15 @@ export function registerRules(program: Command, setExit: SetExit): void {
         '',
         'References:',
         ...rule.references.map((r) => `  - ${r.title}${r.url ? ` <${r.url}>` : ''}`),
+        ...(rule.mitre.length > 0
+          ? [
+              '',
+              'MITRE ATT&CK:',
+              ...rule.mitre.map(
+                (m) => `  - ${m.technique} ${m.name} (${m.tactics.join(', ')}) <${mitreUrl(m.technique)}>`,
+              ),
+            ]
+          : []),
         ...(rule.parameters.length > 0
           ? [
               '',

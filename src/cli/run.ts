@@ -1,4 +1,4 @@
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { loadConfig } from '../config/load.js';
 import { runDaily, yesterdayUtc } from '../run.js';
 import { createLogger } from '../shared/log.js';
@@ -18,9 +18,23 @@ export function registerRun(program: Command, setExit: SetExit): void {
     .option('--out <dir>', 'output folder (default: outDir from the config)')
     .option('--org-snapshot <file>', 'evaluate trail coverage from a saved org snapshot instead of AWS')
     .option('--no-email', 'do not send the digest even when the config has an email section')
+    .addOption(
+      new Option(
+        '--fail-on <when>',
+        'exit 1 when there are alerts (alert) or not (never); overrides failOn',
+      ).choices(['alert', 'never']),
+    )
     .action(
-      async (opts: { config: string; date?: string; out?: string; orgSnapshot?: string; email: boolean }) => {
-        const { config } = await loadConfig(opts.config);
+      async (opts: {
+        config: string;
+        date?: string;
+        out?: string;
+        orgSnapshot?: string;
+        email: boolean;
+        failOn?: 'alert' | 'never';
+      }) => {
+        const loaded = await loadConfig(opts.config);
+        const config = opts.failOn ? { ...loaded.config, failOn: opts.failOn } : loaded.config;
         const date = checkCalendarDay(opts.date ?? yesterdayUtc(), '--date');
         const outDir = opts.out ?? config.outDir;
         const log = createLogger();

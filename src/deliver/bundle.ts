@@ -2,6 +2,8 @@ import { createHash } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { basename, join, relative } from 'node:path';
 import type { FindingsFile, RuleRun } from '../model.js';
+import { findingsCsv, findingsJsonLines } from '../report/finding-list.js';
+import { toOcsfFindings, type OcsfRule } from '../report/ocsf.js';
 import type { RunErrorEntry } from '../shared/errors.js';
 
 /** SHA-256 of bytes, hex. */
@@ -19,6 +21,30 @@ export async function writeFindingsJson(
   const path = join(outDir, 'findings.json');
   await writeFile(path, text);
   return { path, sha256: sha256(text) };
+}
+
+/**
+ * Writes the run's findings in the standard shapes beside findings.json: findings.ocsf.json (OCSF Detection
+ * Findings, with the coverage problems), findings.csv and findings.jsonl (the full finding list).
+ */
+export async function writeFindingFormats(
+  outDir: string,
+  doc: FindingsFile,
+  rules: readonly OcsfRule[],
+): Promise<string[]> {
+  await mkdir(outDir, { recursive: true });
+  const outputs: [string, string][] = [
+    ['findings.ocsf.json', `${JSON.stringify(toOcsfFindings(doc, rules), null, 2)}\n`],
+    ['findings.csv', findingsCsv(doc.findings)],
+    ['findings.jsonl', findingsJsonLines(doc.findings)],
+  ];
+  const paths: string[] = [];
+  for (const [name, text] of outputs) {
+    const path = join(outDir, name);
+    await writeFile(path, text);
+    paths.push(path);
+  }
+  return paths;
 }
 
 /** Writes the exact SQL each rule ran, with its bound parameters, under <out>/queries/. */

@@ -20,6 +20,7 @@ import { EXPIRY_WARNING_DAYS } from '../classify/classify.js';
 import type { RuleDefinition } from '../rules/types.js';
 import { coverageLine, type CoverageCell } from '../trails/evaluate.js';
 import type { RunErrorEntry } from '../shared/errors.js';
+import { cloudTrailEventUrl } from '../shared/console-link.js';
 import { neutralizeControls } from '../shared/escape.js';
 
 /** The rule metadata the digest needs. */
@@ -67,6 +68,8 @@ export interface DigestEvent {
   userAgent: string;
   errorCode: string;
   eventId: string;
+  /** The event in the CloudTrail console, rebuilt from the validated region and event id (null: no link). */
+  consoleUrl: string | null;
   summary: string;
   /** Set for suppressed findings. */
   suppressionId?: string;
@@ -340,6 +343,7 @@ function toEvent(finding: Finding, nameOf: (id: string | null) => string): Diges
     userAgent: display(finding.userAgent),
     errorCode: display(finding.errorCode, 100),
     eventId: display(finding.eventId, 100),
+    consoleUrl: cloudTrailEventUrl(finding.region, finding.eventId),
     summary: display(finding.summary, SUMMARY_LIMIT),
   };
   if (finding.suppressed) Object.assign(event, suppressionFields(finding.suppression));

@@ -5,6 +5,7 @@ import { errorMessage, type RunErrorEntry } from '../shared/errors.js';
 import type { Logger } from '../shared/log.js';
 import { startProgress } from '../shared/progress.js';
 import type { RuleDefinition } from './types.js';
+import { cloudTrailEventUrl } from '../shared/console-link.js';
 
 /** The columns every rule query returns, in this order (the report understands exactly these). */
 export const RULE_OUTPUT_COLUMNS = [
@@ -84,15 +85,17 @@ export function rowToFinding(rule: RuleDefinition, row: Row): RawFinding {
   const risk = text(row.risk);
   const tier = text(row.tier);
   const ids = Array.isArray(row.event_ids) ? row.event_ids.map(String) : undefined;
+  const eventId = text(row.event_id) ?? ids?.[0] ?? null;
+  const region = text(row.region);
   return {
     ruleId: rule.id,
     tier: tier === 'alert' || tier === 'review' ? tier : rule.tier,
     risk: risk === 'high' || risk === 'medium' || risk === 'low' ? risk : rule.risk,
-    eventId: text(row.event_id) ?? ids?.[0] ?? null,
+    eventId,
     ...(ids ? { eventIds: ids } : {}),
     eventTime: text(row.event_time),
     accountId: text(row.account_id),
-    region: text(row.region),
+    region,
     eventSource: text(row.event_source),
     eventName: text(row.event_name),
     principal: text(row.principal),
@@ -100,6 +103,7 @@ export function rowToFinding(rule: RuleDefinition, row: Row): RawFinding {
     userAgent: text(row.user_agent),
     errorCode: text(row.error_code),
     summary: text(row.summary) ?? rule.title,
+    consoleUrl: cloudTrailEventUrl(region, eventId),
   };
 }
 

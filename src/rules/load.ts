@@ -84,6 +84,7 @@ async function loadDir(dir: string, problems: string[]): Promise<RuleDefinition[
       why: rule.why.trim(),
       next: rule.next.trim(),
       references: rule.references,
+      mitre: rule.mitre,
       parameters: rule.parameters,
       bind: rule.query.bind,
       sql,

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { MITRE_TACTICS, type MitreTactic } from './mitre.js';
 
 const kebab = z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, 'a kebab-case id');
 
@@ -33,7 +34,21 @@ export const ruleTestSchema = z
     message: 'exactly one of "event" or "events"',
   });
 
-/** A rule file (rules/<id>.yaml). Keys in this order: id, title, tier, risk, why, next, references, parameters, query, tests. */
+/** A MITRE ATT&CK technique the rule detects; a sub-technique's name reads `Technique — Sub-technique`. */
+export const mitreTechniqueSchema = z
+  .strictObject({
+    technique: z.string().regex(/^T\d{4}(\.\d{3})?$/, 'an ATT&CK technique id (T1234 or T1234.001)'),
+    name: z.string().min(1),
+    tactics: z
+      .array(z.enum(Object.keys(MITRE_TACTICS) as [MitreTactic, ...MitreTactic[]]))
+      .min(1),
+  })
+  .refine((m) => m.technique.includes('.') === m.name.includes(' — '), {
+    message: 'a sub-technique (T1234.001) is named "Technique — Sub-technique", a technique by its name alone',
+    path: ['name'],
+  });
+
+/** A rule file (rules/<id>.yaml). Keys in this order: id, title, tier, risk, why, next, references, mitre, parameters, query, tests. */
 export const ruleFileSchema = z.strictObject({
   id: kebab,
   title: z.string().min(1).max(80),
@@ -42,6 +57,7 @@ export const ruleFileSchema = z.strictObject({
   why: z.string().min(1),
   next: z.string().min(1),
   references: z.array(z.strictObject({ title: z.string().min(1), url: z.url().optional() })).min(1),
+  mitre: z.array(mitreTechniqueSchema).default([]),
   parameters: z.array(ruleParameterSchema).default([]),
   query: z.strictObject({
     /** What each `?` of the SQL is bound to, in order: windowStart, windowEnd, or a parameter name. */

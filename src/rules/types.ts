@@ -1,4 +1,5 @@
 import type { Risk, Tier } from '../model.js';
+import type { MitreTechnique } from './mitre.js';
 
 /** A parameter a rule takes from the config (`rules.<id>.parameters.<name>`, or a top-level key). */
 export interface RuleParameter {
@@ -34,6 +35,8 @@ export interface RuleDefinition {
   why: string;
   next: string;
   references: { title: string; url?: string }[];
+  /** MITRE ATT&CK techniques the rule detects (none: it names none). */
+  mitre: MitreTechnique[];
   parameters: RuleParameter[];
   /** Names bound to the SQL's `?` placeholders, in order (windowStart, windowEnd, or a parameter name). */
   bind: string[];

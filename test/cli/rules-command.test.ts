@@ -46,6 +46,7 @@ describe('trailwatch rules', () => {
     expect(out).toMatch(/Why: .+/);
     expect(out).toMatch(/Next: .+/);
     expect(out).toContain('References:');
+    expect(out).toContain('  - T1485 Data Destruction (impact) <https://attack.mitre.org/techniques/T1485/>');
     expect(out).toContain("eventsource = 'kms.amazonaws.com'");
   });
 

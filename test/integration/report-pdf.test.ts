@@ -230,7 +230,7 @@ describe('evidence PDF', () => {
 });
 
 describe('digest email in a real browser', () => {
-  it('shows hostile values as text: no script runs, no image, no link but the CI run, nothing fetched', async () => {
+  it('shows hostile values as text: no script runs, no image, no link but the CI run and console links, nothing fetched', async () => {
     const dir = outDir();
     hits = [];
     await writeReport(dir, hostileReportInput(port), { pdf: false, paper: 'A4', log: silentLogger });
@@ -261,7 +261,15 @@ describe('digest email in a real browser', () => {
         expect(seen.title).not.toBe('pwned');
         expect(seen.scripts).toBe(0);
         expect(seen.images).toBe(0);
-        expect(seen.links).toEqual(['https://github.com/acme/audit/actions/runs/42']);
+        // Besides the CI run, only CloudTrail console links built from a plausible region and an encoded id.
+        expect(
+          seen.links.filter(
+            (l) =>
+              !/^https:\/\/[a-z0-9-]+\.console\.aws\.amazon\.com\/cloudtrail\/home\?region=[a-z0-9-]+#\/events\/[A-Za-z0-9%._~!*'()-]+$/.test(
+                l,
+              ),
+          ),
+        ).toEqual(['https://github.com/acme/audit/actions/runs/42']);
         expect(seen.text).toContain(v.script);
         expect(seen.text).toContain('</mj-text><mj-raw><a href="javascript:alert(1)">click</a></mj-raw>');
         expect(seen.text).toContain(v.image);

@@ -9,6 +9,10 @@ function hrefs(html: string): string[] {
   return [...html.matchAll(/\shref\s*=\s*"([^"]*)"/gi)].map((m) => m[1] ?? '');
 }
 
+// A CloudTrail console link as the template writes it (Handlebars escapes "=" in attributes).
+const CONSOLE_LINK =
+  /^https:\/\/[a-z0-9-]+\.console\.aws\.amazon\.com\/cloudtrail\/home\?region&#x3D;[a-z0-9-]+#\/events\/[A-Za-z0-9%._~!*'()-]+$/;
+
 describe('renderDigestEmail', () => {
   it('shows alerts, then review items, coverage, suppressed and run facts', async () => {
     const email = await renderDigestEmail(buildDigestModel(sampleReportInput()));
@@ -34,7 +38,13 @@ describe('renderDigestEmail', () => {
     expect(email.html).toContain('Why it matters:');
     expect(email.html).toContain('acme-dev (555555555555) · ap-southeast-2');
     expect(email.html).toContain('1 finding suppressed by configuration');
-    expect(hrefs(email.html)).toEqual(['https://github.com/acme/audit/actions/runs/42']);
+    const links = hrefs(email.html);
+    expect(links.filter((h) => !CONSOLE_LINK.test(h))).toEqual([
+      'https://github.com/acme/audit/actions/runs/42',
+    ]);
+    expect(links).toContain(
+      'https://eu-west-1.console.aws.amazon.com/cloudtrail/home?region&#x3D;eu-west-1#/events/evt-root-1',
+    );
   });
 
   it('writes a plain-text part with the same content', async () => {
@@ -43,6 +53,9 @@ describe('renderDigestEmail', () => {
     expect(email.text).toContain('ALERTS — ACT NOW (16)');
     expect(email.text).toContain('[HIGH] Trail logging stopped or deleted (trail-tampering) — 1');
     expect(email.text).toContain('4 more in evidence.pdf.');
+    expect(email.text).toContain(
+      '    https://eu-west-1.console.aws.amazon.com/cloudtrail/home?region=eu-west-1#/events/evt-root-1\n',
+    );
     expect(email.text).toContain('trail-region-uncovered · acme-dev (555555555555) · ap-southeast-2');
     expect(email.text).toContain('CI run:       https://github.com/acme/audit/actions/runs/42');
     expect(email.text).not.toMatch(/&lt;|&amp;|<p|<b>/);
@@ -113,7 +126,10 @@ describe('renderDigestEmail', () => {
     expect(email.html).not.toMatch(/<mj-/i);
     expect(email.html).not.toMatch(/<img/i);
     expect(email.html).not.toMatch(/onerror=/i);
-    expect(hrefs(email.html)).toEqual(['https://github.com/acme/audit/actions/runs/42']);
+    // Only the run's link and console links built from plausible regions and encoded event ids.
+    expect(hrefs(email.html).filter((h) => !CONSOLE_LINK.test(h))).toEqual([
+      'https://github.com/acme/audit/actions/runs/42',
+    ]);
     expect(email.html).toContain('&lt;script&gt;document.title&#x3D;&quot;pwned&quot;&lt;/script&gt;');
     expect(email.html).toContain('&lt;/mj-text&gt;&lt;mj-raw&gt;');
     expect(email.html).toContain('{{constructor.constructor');

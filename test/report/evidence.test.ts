@@ -40,6 +40,14 @@ describe('renderEvidenceHtml', () => {
     const body = html.slice(html.indexOf('<body>'));
 
     expect(body).not.toMatch(/<script|<img|<mj-|<a href="javascript|onerror=/i);
+    // Console links only for plausible regions: the hostile region gets none, the sample's events keep theirs.
+    const links = [...body.matchAll(/href="([^"]*cloudtrail[^"]*)"/g)].map((m) => m[1] ?? '');
+    expect(links.length).toBeGreaterThan(0);
+    for (const link of links)
+      expect(link).toMatch(/^https:\/\/[a-z0-9-]+\.console\.aws\.amazon\.com\/cloudtrail\//);
+    expect(body).toContain(
+      'href="https://eu-west-1.console.aws.amazon.com/cloudtrail/home?region&#x3D;eu-west-1#/events/evt-root-1"',
+    );
     expect(body).toContain('&lt;script&gt;document.title&#x3D;&quot;pwned&quot;&lt;/script&gt;');
     expect(body).toContain('&lt;img src&#x3D;&quot;http://127.0.0.1:9/x&quot;');
     expect(body).toContain('{{constructor.constructor');

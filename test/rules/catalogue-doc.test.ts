@@ -15,7 +15,7 @@ describe("the README's rule catalogue", () => {
 
   it('escapes table syntax in titles', () => {
     const table = renderCatalogueTable([
-      { id: 'x', title: 'a | b', tier: 'alert', risk: 'high', why: 'Why. More.', next: '', references: [], parameters: [], bind: [], sql: '', tests: [], file: '', sqlFile: '' },
+      { id: 'x', title: 'a | b', tier: 'alert', risk: 'high', why: 'Why. More.', next: '', references: [], mitre: [], parameters: [], bind: [], sql: '', tests: [], file: '', sqlFile: '' },
     ]);
     expect(table).toContain('| `x` | a \\| b | alert | high | Why. |');
   });

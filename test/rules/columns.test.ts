@@ -3,7 +3,7 @@ import { columnsReadBy } from '../../src/rules/columns.js';
 import type { RuleDefinition } from '../../src/rules/types.js';
 
 function rule(sql: string): RuleDefinition {
-  return { id: 'x', title: 'x', tier: 'alert', risk: 'high', why: '', next: '', references: [], parameters: [], bind: [], sql, tests: [], file: '', sqlFile: '' };
+  return { id: 'x', title: 'x', tier: 'alert', risk: 'high', why: '', next: '', references: [], mitre: [], parameters: [], bind: [], sql, tests: [], file: '', sqlFile: '' };
 }
 
 describe('columnsReadBy', () => {
