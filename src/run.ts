@@ -132,6 +132,7 @@ export async function runDaily(options: DailyRunOptions): Promise<FindingsFile> 
       window: dayWindow(options.date),
       config,
       outDir: bundle.dir,
+      finalOutDir: bundle.outDir,
       log,
       coverage,
       report: options.report,

@@ -74,6 +74,8 @@ export interface LocalScanOptions {
   source?: string;
   /** The run's id (default: a new one), the same as its evidence bundle's. */
   runId?: string;
+  /** Where the bundle ends up (--out): never read as logs, even inside the logs folder. */
+  finalOutDir?: string;
   /** On Athena: the CloudTrail tables' projection compared with the organization, for the evidence. */
   athenaTables?: AthenaTableFacts[];
 }
@@ -138,7 +140,7 @@ export async function scanLocal(options: LocalScanOptions): Promise<LocalScanRes
       logs: options.logs,
       log,
       // An output folder inside the logs folder holds this tool's own JSON, not CloudTrail.
-      exclude: [options.outDir],
+      exclude: [options.outDir, ...(options.finalOutDir ? [options.finalOutDir] : [])],
       ...(config.engine.duckdb.threads ? { threads: config.engine.duckdb.threads } : {}),
       ...(config.engine.duckdb.memoryLimit ? { memoryLimit: config.engine.duckdb.memoryLimit } : {}),
       ...(config.engine.duckdb.tempDirectory ? { tempDirectory: config.engine.duckdb.tempDirectory } : {}),

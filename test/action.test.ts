@@ -174,10 +174,27 @@ beforeAll(async () => {
     '21',
   );
   await mkdir(day, { recursive: true });
+  // Every account of the snapshot logs something (an account whose trail logs but that sent no event makes
+  // the audit incomplete); the StopLogging is the one alert.
+  const snapshot = JSON.parse(await readFile(DEMO_SNAPSHOT, 'utf8')) as { accounts: { id: string }[] };
   const records = [
     record('StopLogging', 'cloudtrail.amazonaws.com'),
     record('DescribeTrails', 'cloudtrail.amazonaws.com', { readOnly: true }),
   ];
+  for (const { id } of snapshot.accounts.filter((a) => a.id !== '444444444444')) {
+    const folder = join(workspace, 'logs', 'AWSLogs', id, 'CloudTrail', 'us-east-1', '2026', '11', '21');
+    await mkdir(folder, { recursive: true });
+    await writeFile(
+      join(folder, `${id}_CloudTrail_us-east-1_20261121T1000Z_a.json.gz`),
+      gzipSync(
+        JSON.stringify({
+          Records: [
+            record('DescribeTrails', 'cloudtrail.amazonaws.com', { readOnly: true, recipientAccountId: id }),
+          ],
+        }),
+      ),
+    );
+  }
   await writeFile(
     join(day, '444444444444_CloudTrail_us-east-1_20261121T1000Z_a.json.gz'),
     gzipSync(JSON.stringify({ Records: records })),

@@ -40,6 +40,7 @@ export function registerScan(program: Command, setExit: SetExit): void {
             window,
             config,
             outDir: bundle.dir,
+            finalOutDir: bundle.outDir,
             log,
             runId,
             ...(opts.report ? { report: reportWriterFor(config, log) } : {}),

@@ -20,9 +20,9 @@ import { basename, dirname, join, relative, resolve } from 'node:path';
 import type { FindingsFile } from '../model.js';
 import { errorMessage, OutputBusyError, type RunErrorEntry } from '../shared/errors.js';
 import type { Logger } from '../shared/log.js';
+import { BUNDLE_MARKER, partialBundleName } from '../shared/bundle-names.js';
 
-/** The file that marks a folder as a trailwatch evidence bundle, which the next run may replace whole. */
-export const BUNDLE_MARKER = '.trailwatch-bundle';
+export { BUNDLE_MARKER };
 /** The file that marks a working folder whose run has not finished (or was killed). */
 export const INCOMPLETE_MARKER = 'INCOMPLETE.txt';
 
@@ -201,7 +201,7 @@ export async function openBundle(outDir: string, runId: string): Promise<Evidenc
   const release = async () => {
     if (locked) await rm(lockFile, { force: true }).catch(() => undefined);
   };
-  let dir = join(parent, `.${name}.trailwatch-${runId}.partial`);
+  let dir = join(parent, partialBundleName(name, runId));
   try {
     await mkdir(dir);
   } catch {

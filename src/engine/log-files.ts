@@ -1,6 +1,7 @@
 import type { Dirent, Stats } from 'node:fs';
 import { readdir, readlink, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import { BUNDLE_MARKER, isPartialBundleName } from '../shared/bundle-names.js';
 import { errorMessage, InputError, type RunErrorEntry } from '../shared/errors.js';
 
 /** A CloudTrail log file found on disk. */
@@ -130,13 +131,15 @@ export async function findLogFiles(dir: string, options: LogFileSearchOptions = 
       );
       return;
     }
+    // trailwatch's own evidence (a finished bundle, or one being built) is tool output, never logs.
+    if (!topLevel && entries.some((e) => e.name === BUNDLE_MARKER)) return;
     // Sorted, so that of two names for one folder or file the same one is read on every run.
     entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     for (const entry of entries) await visit(join(current, entry.name), entry);
   }
 
   async function visit(path: string, entry: Dirent): Promise<void> {
-    if (entry.isDirectory() && SKIPPED_DIRS.has(entry.name)) return;
+    if (entry.isDirectory() && (SKIPPED_DIRS.has(entry.name) || isPartialBundleName(entry.name))) return;
     const isLink = entry.isSymbolicLink();
     const named = LOG_FILE_NAME.test(entry.name);
     // Plain files and folders need no stat to be recognised; links and special files do.
@@ -167,7 +170,8 @@ export async function findLogFiles(dir: string, options: LogFileSearchOptions = 
       return;
     }
     if (info.isDirectory()) {
-      if (SKIPPED_DIRS.has(entry.name) || excluded.has(identity(info))) return;
+      if (SKIPPED_DIRS.has(entry.name) || isPartialBundleName(entry.name) || excluded.has(identity(info)))
+        return;
       const before = walked.get(identity(info));
       if (before !== undefined) {
         errors.push(

@@ -81,7 +81,7 @@ export interface PrintOptions {
   title: string;
   /** Shown in the page header (the audited day). */
   date: string;
-  /** Stop waiting after this long (default 120 s). */
+  /** Stop waiting after this long (default 10 minutes: a large day on a busy runner is slow, not broken). */
   timeoutMs?: number;
   /** Called with the URL of every request the page attempted (all are aborted but the document). */
   onBlockedRequest?: (url: string) => void;
@@ -91,6 +91,8 @@ export interface PrintOptions {
    */
   repaginate?: (pages: Record<string, number>) => string | null;
 }
+
+const PRINT_TIMEOUT_MS = 600_000;
 
 // Header and footer templates are filled by Handlebars like everything else: the title is escaped.
 const HEADER =
@@ -107,8 +109,8 @@ export async function printPdf(html: string, options: PrintOptions): Promise<Uin
       executablePath: options.browserPath,
       headless: true,
       args: [...BROWSER_ARGS, `--user-data-dir=${profile}`],
-      timeout: options.timeoutMs ?? 120_000,
-      protocolTimeout: options.timeoutMs ?? 120_000,
+      timeout: options.timeoutMs ?? PRINT_TIMEOUT_MS,
+      protocolTimeout: options.timeoutMs ?? PRINT_TIMEOUT_MS,
     });
     const page = await browser.newPage();
     // Nothing the document says may run or load: its content comes from attacker-controlled logs.
@@ -126,7 +128,7 @@ export async function printPdf(html: string, options: PrintOptions): Promise<Uin
     const headerTemplate = loadTemplate('inline:header', { source: HEADER })(options);
     const footerTemplate = loadTemplate('inline:footer', { source: FOOTER })(options);
     const print = async (document: string): Promise<Uint8Array> => {
-      await page.setContent(document, { waitUntil: 'load', timeout: options.timeoutMs ?? 120_000 });
+      await page.setContent(document, { waitUntil: 'load', timeout: options.timeoutMs ?? PRINT_TIMEOUT_MS });
       return page.pdf({
         format: options.paper,
         printBackground: true,
@@ -135,7 +137,7 @@ export async function printPdf(html: string, options: PrintOptions): Promise<Uin
         footerTemplate,
         preferCSSPageSize: false,
         margin: { top: '18mm', bottom: '14mm', left: '0', right: '0' },
-        timeout: options.timeoutMs ?? 120_000,
+        timeout: options.timeoutMs ?? PRINT_TIMEOUT_MS,
         // A tagged PDF doubles the print time and grows the file tenfold on large tables (measured: 10,000
         // findings, 21 s and 33 MB tagged against 10 s and 3.5 MB untagged), so evidence is untagged.
         tagged: false,

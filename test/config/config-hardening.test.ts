@@ -115,9 +115,11 @@ describe('impossible dates are refused wherever a date enters', () => {
     expect(code).toBe(3);
   });
 
-  it('a real leap day is accepted as a suppression expiry', async () => {
+  it('a real date is accepted as a suppression expiry', async () => {
+    // Expiry is also bounded to a year ahead, so the date is taken from today.
+    const soon = new Date(Date.now() + 30 * 86_400_000).toISOString().slice(0, 10);
     const { code } = await scanWith(
-      'suppressions:\n  - { rule: root-usage, accountId: "111122223333", reason: x, expires: "2028-02-29" }\n',
+      `suppressions:\n  - { rule: root-usage, accountId: "111122223333", reason: x, expires: "${soon}" }\n`,
     );
     expect(code).toBe(0);
   });

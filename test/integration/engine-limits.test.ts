@@ -83,7 +83,8 @@ describe('the embedded engine under a memory limit', () => {
     expect(limited.doc.findings.filter((f) => f.ruleId === 'trail-tampering')).toHaveLength(
       (FILES * PER_FILE) / 200,
     );
-  }, 120_000);
+    // Two scans of a spilling engine: minutes on a loaded machine.
+  }, 600_000);
 
   it('ends explicitly when the limit cannot be met: the limit named, every rule not evaluated, exit 2', async () => {
     const { code, doc } = await scan('starved', 'engine:\n  duckdb:\n    memoryLimit: 8MB\n');
