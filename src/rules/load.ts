@@ -70,6 +70,7 @@ async function loadDir(dir: string, problems: string[]): Promise<RuleDefinition[
         expect: t.expect,
         events: repeated,
         ...(t.parameters ? { parameters: t.parameters } : {}),
+        ...(t.omit ? { omit: t.omit } : {}),
       };
     });
     rules.push({

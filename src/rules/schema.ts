@@ -21,6 +21,11 @@ export const ruleTestSchema = z
     /** Repeat the events N times (threshold rules), each copy with its own eventID. */
     repeat: z.number().int().positive().optional(),
     parameters: z.record(z.string(), z.unknown()).optional(),
+    /**
+     * Fields to delete from every filled record (dotted paths such as readOnly or userIdentity.arn), so a
+     * case can prove a rule does not depend on a field CloudTrail leaves out for some events.
+     */
+    omit: z.array(z.string().regex(/^[A-Za-z0-9]+(\.[A-Za-z0-9]+)*$/, 'a dotted field path')).min(1).optional(),
   })
   .refine((t) => (t.event === undefined) !== (t.events === undefined), {
     message: 'exactly one of "event" or "events"',

@@ -48,6 +48,27 @@ export function fillRecord(fields: Record<string, unknown>, index: number): Reco
   };
 }
 
+/**
+ * Deletes the dotted field paths from a filled record, so a case really lacks a field CloudTrail omits for
+ * some events, eras or services (readOnly, userIdentity.arn, recipientAccountId…) rather than carrying the
+ * runner's default. A path that is not there is already omitted.
+ */
+export function omitFields(record: Record<string, unknown>, paths: readonly string[]): Record<string, unknown> {
+  const copy = structuredClone(record);
+  for (const path of paths) {
+    const keys = path.split('.');
+    const last = keys.pop()!;
+    let node: unknown = copy;
+    for (const key of keys) node = isObject(node) ? node[key] : undefined;
+    if (isObject(node)) delete node[last];
+  }
+  return copy;
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
 /** The outcome of one inline case. */
 export interface CaseResult {
   rule: string;
@@ -68,7 +89,7 @@ export async function runTestCase(
   sql = rule.sql,
 ): Promise<CaseResult> {
   const dir = await mkdtemp(join(tmpdir(), 'trailwatch-case-'));
-  const records = testCase.events.map((e, i) => fillRecord(e, i + 1));
+  const records = testCase.events.map((e, i) => omitFields(fillRecord(e, i + 1), testCase.omit ?? []));
   const region = String(records[0]?.awsRegion ?? 'us-east-1');
   const account = String(records[0]?.recipientAccountId ?? TEST_ACCOUNT);
   const folder = join(dir, 'AWSLogs', account, 'CloudTrail', region, '2026', '11', '20');

@@ -19,6 +19,8 @@ export interface RuleTestCase {
   events: Record<string, unknown>[];
   /** Parameter values for this case (e.g. approvedRegions). */
   parameters?: Record<string, unknown>;
+  /** Dotted field paths removed from every filled record (fields CloudTrail omits for some events). */
+  omit?: string[];
 }
 
 /** A detection rule: metadata (rules/<id>.yaml) plus its Athena SQL (queries/<id>.sql). */
