@@ -1,8 +1,10 @@
-import { mkdtemp } from 'node:fs/promises';
+import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { openDuckDbEngine } from '../../src/engine/duckdb.js';
+import { fillRecord } from '../../src/rules/test-cases.js';
 import { silentLogger } from '../../src/shared/log.js';
 
 // The columns of the CloudTrail table as the AWS Athena documentation creates it ("Creating the table for
@@ -97,5 +99,47 @@ describe('queries/cloudtrail-table.sql (the Athena DDL)', () => {
       .replace(/:/g, ':');
     for (const [name, type] of ATHENA_COLUMNS) expect.soft(ddl, name).toContain(`${name}${type}`);
     expect(ddl).toContain('partitionedby(accountstring,regionstring,daystring)');
+  });
+});
+
+describe('resources[] as CloudTrail writes it', () => {
+  it('reads ARN, accountId and type whatever their case, as Athena does; a non-array is an empty list', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'tw-resources-'));
+    const folder = join(dir, 'AWSLogs', '111122223333', 'CloudTrail', 'us-east-1', '2026', '11', '20');
+    await mkdir(folder, { recursive: true });
+    const key = 'arn:aws:kms:us-east-1:111122223333:key/0b1c2d3e-aaaa-bbbb-cccc-000000000001';
+    const records = [
+      // CloudTrail's own spelling: ARN in capitals.
+      { resources: [{ accountId: '111122223333', type: 'AWS::KMS::Key', ARN: key }] },
+      // A log pipeline that lower-cased or re-cased the keys.
+      { resources: [{ arn: 'arn:aws:s3:::lower', AccountID: '111122223333', Type: 'AWS::S3::Bucket' }] },
+      { resources: { ARN: 'not-an-array' } },
+      {},
+    ].map((fields, i) =>
+      fillRecord({ eventSource: 'kms.amazonaws.com', eventName: 'DisableKey', ...fields }, i + 1),
+    );
+    await writeFile(
+      join(folder, '111122223333_CloudTrail_us-east-1_20261120T1200Z_res.json.gz'),
+      gzipSync(JSON.stringify({ Records: records })),
+    );
+    const engine = await openDuckDbEngine({ logs: dir, log: silentLogger, progress: false });
+    try {
+      const stage = await engine.stage({ since: null, until: null }, ['resources']);
+      expect(stage.errors).toEqual([]);
+      const { rows } = await engine.run(
+        `SELECT eventid, cardinality(resources) AS n, element_at(resources, 1).arn AS arn,
+                element_at(resources, 1).accountid AS account, element_at(resources, 1).type AS type
+         FROM cloudtrail_logs ORDER BY eventid`,
+        [],
+      );
+      expect(rows.map((r) => [r.n === null ? null : Number(r.n), r.arn, r.account, r.type])).toEqual([
+        [1, key, '111122223333', 'AWS::KMS::Key'],
+        [1, 'arn:aws:s3:::lower', '111122223333', 'AWS::S3::Bucket'],
+        [0, null, null, null],
+        [null, null, null, null],
+      ]);
+    } finally {
+      await engine.close();
+    }
   });
 });
