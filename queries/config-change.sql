@@ -1,9 +1,10 @@
--- config-change: AWS Config recording, delivery or rules stopped, deleted or narrowed.
+-- config-change: AWS Config recording, delivery or rules stopped, deleted, narrowed or reconfigured.
 -- Binds: window start, window end.
 SELECT
   eventid AS event_id,
   eventtime AS event_time,
-  recipientaccountid AS account_id,
+  -- recipientAccountId is absent on some events; the account of the log file's path is then the one.
+  coalesce(recipientaccountid, account) AS account_id,
   awsregion AS region,
   eventsource AS event_source,
   eventname AS event_name,
@@ -22,8 +23,19 @@ SELECT
          json_extract_scalar(requestparameters, '$.conformancePackName'),
          json_extract_scalar(requestparameters, '$.organizationConformancePackName')), '')
     || coalesce(' (delivers to s3://' || json_extract_scalar(requestparameters, '$.deliveryChannel.s3BucketName') || ')', '')
+    || CASE
+         WHEN json_extract_scalar(requestparameters, '$.configurationRecorder.recordingGroup.allSupported') = 'false'
+           THEN ' (records only chosen resource types)'
+         ELSE ''
+       END
     || CASE WHEN errorcode IS NULL THEN '' ELSE ' (attempt failed: ' || errorcode || ')' END AS summary,
-  CAST(NULL AS varchar) AS risk,
+  -- A recorder put back still recording every supported type narrows nothing.
+  CASE
+    WHEN eventname = 'PutConfigurationRecorder'
+      AND errorcode IS NULL
+      AND json_extract_scalar(requestparameters, '$.configurationRecorder.recordingGroup.allSupported') = 'true'
+      THEN 'low'
+  END AS risk,
   CAST(NULL AS varchar) AS tier,
   ARRAY[eventid] AS event_ids
 FROM cloudtrail_logs
@@ -39,10 +51,7 @@ WHERE eventtime >= ?
     -- Deleting rules, conformance packs or their results removes the compliance checks themselves.
     OR eventname IN ('DeleteConfigRule', 'DeleteOrganizationConfigRule', 'DeleteConformancePack',
                      'DeleteOrganizationConformancePack', 'DeleteEvaluationResults')
-    -- A recorder narrowed to chosen resource types stops recording everything else. Re-putting a recorder
-    -- that still records all supported types is routine and left out.
-    OR (
-      eventname = 'PutConfigurationRecorder'
-      AND json_extract_scalar(requestparameters, '$.configurationRecorder.recordingGroup.allSupported') = 'false'
-    )
+    -- Every PutConfigurationRecorder, as CIS 4.9 counts them: a recorder narrowed to chosen resource types
+    -- stops recording everything else (the summary says so); one that still records everything is low risk.
+    OR eventname = 'PutConfigurationRecorder'
   )

@@ -11,7 +11,8 @@ WITH events AS (
   SELECT
     eventid,
     eventtime,
-    recipientaccountid,
+    -- recipientAccountId is absent on some events; the account of the log file's path is then the one.
+    coalesce(recipientaccountid, account) AS recipientaccountid,
     awsregion,
     sourceipaddress,
     useragent,
@@ -117,6 +118,6 @@ SELECT
   event_ids
 FROM scored s
 LEFT JOIN over_threshold o
-  ON o.recipientaccountid = s.recipientaccountid
+  ON o.recipientaccountid IS NOT DISTINCT FROM s.recipientaccountid
   AND o.user_name = s.user_name
   AND o.sourceipaddress IS NOT DISTINCT FROM s.sourceipaddress

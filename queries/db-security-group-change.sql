@@ -3,7 +3,8 @@
 SELECT
   eventid AS event_id,
   eventtime AS event_time,
-  recipientaccountid AS account_id,
+  -- recipientAccountId is absent on some events; the account of the log file's path is then the one.
+  coalesce(recipientaccountid, account) AS account_id,
   awsregion AS region,
   eventsource AS event_source,
   eventname AS event_name,

@@ -4,7 +4,8 @@
 SELECT
   eventid AS event_id,
   eventtime AS event_time,
-  recipientaccountid AS account_id,
+  -- recipientAccountId is absent on some events; the account of the log file's path is then the one.
+  coalesce(recipientaccountid, account) AS account_id,
   awsregion AS region,
   eventsource AS event_source,
   eventname AS event_name,
@@ -32,16 +33,25 @@ SELECT
     || CASE
          WHEN json_extract_scalar(requestparameters, '$.policyArn') LIKE 'arn:%:iam::aws:policy/AdministratorAccess'
            THEN ' — AdministratorAccess: full control of the account'
-         -- Inline and customer-managed policy documents that allow everything.
-         WHEN regexp_like(json_extract_scalar(requestparameters, '$.policyDocument'), '"Effect"\s*:\s*"Allow"')
-           AND regexp_like(json_extract_scalar(requestparameters, '$.policyDocument'), '"Action"\s*:\s*(\[\s*)?"\*(:\*)?"')
-           AND regexp_like(json_extract_scalar(requestparameters, '$.policyDocument'), '"Resource"\s*:\s*(\[\s*)?"\*"')
+         -- Inline and customer-managed policy documents that allow everything. CloudTrail writes a policy
+         -- document as a JSON string; some log pipelines deliver it already parsed, as an object: both are read.
+         WHEN regexp_like(coalesce(json_extract_scalar(requestparameters, '$.policyDocument'),
+                                    json_format(json_extract(requestparameters, '$.policyDocument'))),
+                           '"Effect"\s*:\s*"Allow"')
+           AND regexp_like(coalesce(json_extract_scalar(requestparameters, '$.policyDocument'),
+                                    json_format(json_extract(requestparameters, '$.policyDocument'))),
+                           '"Action"\s*:\s*(\[\s*)?"\*(:\*)?"')
+           AND regexp_like(coalesce(json_extract_scalar(requestparameters, '$.policyDocument'),
+                                    json_format(json_extract(requestparameters, '$.policyDocument'))),
+                           '"Resource"\s*:\s*(\[\s*)?"\*"')
            AND eventname <> 'UpdateAssumeRolePolicy'
            THEN ' — the policy allows Action "*" on Resource "*": administrator-equivalent'
          -- Trust policies that name every principal.
          WHEN eventname IN ('CreateRole', 'UpdateAssumeRolePolicy')
            AND regexp_like(coalesce(json_extract_scalar(requestparameters, '$.assumeRolePolicyDocument'),
-                                    json_extract_scalar(requestparameters, '$.policyDocument')),
+                                    json_format(json_extract(requestparameters, '$.assumeRolePolicyDocument')),
+                                    json_extract_scalar(requestparameters, '$.policyDocument'),
+                                    json_format(json_extract(requestparameters, '$.policyDocument'))),
                            '"Principal"\s*:\s*"\*"|"AWS"\s*:\s*(\[\s*)?"\*"')
            THEN ' — the trust policy names principal "*": check its conditions'
          ELSE ''

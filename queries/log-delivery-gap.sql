@@ -7,25 +7,33 @@
 -- Athena binds parameters only in WHERE clauses, so the window end enters in the final filter: the bound
 -- end, or, for an open window (a local scan without --until, sentinel '9999-12-31T23:59:59Z'), the latest
 -- event seen anywhere in the window.
-WITH windowed AS (
+WITH attributed AS (
   SELECT
     *,
-    lag(eventtime) OVER (PARTITION BY recipientaccountid, awsregion ORDER BY eventtime, eventid) AS previous_time
+    -- recipientAccountId is absent on some events; the account of the log file's path is then the one
+    -- whose trail delivered it.
+    coalesce(recipientaccountid, account) AS trail_account
   FROM cloudtrail_logs
   WHERE eventtime >= ?
     AND eventtime < ?
-    -- A record that names no account or region cannot be attributed to a trail's delivery.
-    AND recipientaccountid IS NOT NULL
+),
+windowed AS (
+  SELECT
+    *,
+    lag(eventtime) OVER (PARTITION BY trail_account, awsregion ORDER BY eventtime, eventid) AS previous_time
+  FROM attributed
+  -- A record that names no account or region cannot be attributed to a trail's delivery.
+  WHERE trail_account IS NOT NULL
     AND awsregion IS NOT NULL
 ),
 ranked AS (
   SELECT
     *,
-    row_number() OVER (PARTITION BY recipientaccountid, awsregion ORDER BY eventtime DESC, eventid DESC) AS recency,
+    row_number() OVER (PARTITION BY trail_account, awsregion ORDER BY eventtime DESC, eventid DESC) AS recency,
     -- The longest silence this account-region already had in the window: quiet regions log sparsely, and a
     -- trailing silence no longer than their usual ones is not evidence that delivery stopped.
     max(to_unixtime(from_iso8601_timestamp(eventtime)) - to_unixtime(from_iso8601_timestamp(previous_time)))
-      OVER (PARTITION BY recipientaccountid, awsregion) AS longest_earlier_gap_seconds
+      OVER (PARTITION BY trail_account, awsregion) AS longest_earlier_gap_seconds
   FROM windowed
 ),
 latest AS (
@@ -45,7 +53,7 @@ last_seen AS (
 SELECT
   eventid AS event_id,
   eventtime AS event_time,
-  recipientaccountid AS account_id,
+  trail_account AS account_id,
   awsregion AS region,
   eventsource AS event_source,
   eventname AS event_name,
@@ -54,7 +62,7 @@ SELECT
   CAST(NULL AS varchar) AS source_ip,
   CAST(NULL AS varchar) AS user_agent,
   CAST(NULL AS varchar) AS error_code,
-  'no events from ' || recipientaccountid || '/' || awsregion || ' since ' || eventtime || ', '
+  'no events from ' || trail_account || '/' || awsregion || ' since ' || eventtime || ', '
     || CAST(CAST(round(behind_seconds / 3600.0, 1) AS decimal(10, 1)) AS varchar)
     || ' h before the latest event in the window' AS summary,
   CAST(NULL AS varchar) AS risk,

@@ -4,7 +4,8 @@
 SELECT
   eventid AS event_id,
   eventtime AS event_time,
-  recipientaccountid AS account_id,
+  -- recipientAccountId is absent on some events; the account of the log file's path is then the one.
+  coalesce(recipientaccountid, account) AS account_id,
   awsregion AS region,
   eventsource AS event_source,
   eventname AS event_name,
@@ -43,6 +44,7 @@ WHERE eventtime >= ?
     'EnablePolicyType', 'DisablePolicyType',
     -- Accounts joining, leaving, closing or moving between OUs (and so between policies).
     'CreateAccount', 'CreateGovCloudAccount', 'InviteAccountToOrganization', 'AcceptHandshake',
+    'DeclineHandshake',
     'RemoveAccountFromOrganization', 'LeaveOrganization', 'CloseAccount', 'MoveAccount',
     -- The structure and the organization itself.
     'CreateOrganizationalUnit', 'DeleteOrganizationalUnit', 'UpdateOrganizationalUnit',

@@ -3,7 +3,8 @@
 SELECT
   eventid AS event_id,
   eventtime AS event_time,
-  recipientaccountid AS account_id,
+  -- recipientAccountId is absent on some events; the account of the log file's path is then the one.
+  coalesce(recipientaccountid, account) AS account_id,
   awsregion AS region,
   eventsource AS event_source,
   eventname AS event_name,
@@ -24,4 +25,4 @@ WHERE eventtime >= ?
   -- exception, since a person at the console is behind those calls.
   AND coalesce(useridentity.invokedby, 'signin.amazonaws.com') = 'signin.amazonaws.com'
   -- Service events are recorded under root but were not performed by a person.
-  AND eventtype <> 'AwsServiceEvent'
+  AND coalesce(eventtype, '') <> 'AwsServiceEvent'

@@ -3,7 +3,8 @@
 SELECT
   eventid AS event_id,
   eventtime AS event_time,
-  recipientaccountid AS account_id,
+  -- recipientAccountId is absent on some events; the account of the log file's path is then the one.
+  coalesce(recipientaccountid, account) AS account_id,
   awsregion AS region,
   eventsource AS event_source,
   eventname AS event_name,
@@ -17,10 +18,12 @@ SELECT
            THEN ' on bucket ' || json_extract_scalar(requestparameters, '$.bucketName')
          ELSE ' for account ' || coalesce(recipientaccountid, '(unknown)')
        END
-    -- A policy or ACL that names everyone is the change reviewers most need to see first.
+    -- A policy or ACL that names everyone is the change reviewers most need to see first. CloudTrail writes
+    -- the policy as an object; some log pipelines deliver it as a JSON string: both are read.
     || CASE
-         WHEN regexp_like(coalesce(json_format(json_extract(requestparameters, '$.bucketPolicy')), ''),
-                          '"Principal":\s*(\{\s*"AWS":\s*)?(\[\s*)?"\*"')
+         WHEN regexp_like(coalesce(json_extract_scalar(requestparameters, '$.bucketPolicy'),
+                                   json_format(json_extract(requestparameters, '$.bucketPolicy')), ''),
+                          '"Principal"\s*:\s*(\{\s*"AWS"\s*:\s*)?(\[\s*)?"\*"')
            OR regexp_like(coalesce(json_format(json_extract(requestparameters, '$.AccessControlPolicy')), ''),
                           'acs\.amazonaws\.com/groups/global/(AllUsers|AuthenticatedUsers)')
            OR json_extract_scalar(requestparameters, '$["x-amz-acl"][0]') IN ('public-read', 'public-read-write', 'authenticated-read')
@@ -39,6 +42,8 @@ WHERE eventtime >= ?
   AND eventname IN (
     -- Who may access the bucket.
     'PutBucketPolicy', 'DeleteBucketPolicy', 'PutBucketAcl',
+    -- Which other websites' scripts may read the bucket from a browser (CIS 4.8 counts these too).
+    'PutBucketCors', 'DeleteBucketCors',
     'PutBucketPublicAccessBlock', 'DeleteBucketPublicAccessBlock',
     -- The account-wide Block Public Access (s3control PutPublicAccessBlock / DeletePublicAccessBlock)
     -- is recorded under these names; turning it off un-protects every bucket at once.

@@ -10,10 +10,11 @@ WITH opened AS (
   SELECT
     eventid,
     eventtime,
-    recipientaccountid,
     awsregion,
     eventsource,
     eventname,
+    -- recipientAccountId is absent on some events; the account of the log file's path is then the one.
+    coalesce(recipientaccountid, account) AS recipientaccountid,
     coalesce(useridentity.arn, useridentity.principalid, useridentity.invokedby) AS principal,
     sourceipaddress,
     useragent,

@@ -3,7 +3,8 @@
 SELECT
   eventid AS event_id,
   eventtime AS event_time,
-  recipientaccountid AS account_id,
+  -- recipientAccountId is absent on some events; the account of the log file's path is then the one.
+  coalesce(recipientaccountid, account) AS account_id,
   awsregion AS region,
   eventsource AS event_source,
   eventname AS event_name,
@@ -32,9 +33,10 @@ WHERE eventtime >= ?
   AND (
     eventname IN ('CreateQueue', 'DeleteQueue', 'AddPermission', 'RemovePermission', 'PurgeQueue')
     -- SetQueueAttributes is mostly tuning (visibility timeout, retention); only a new access policy
-    -- changes who can send or read messages.
+    -- changes who can send or read messages. CloudTrail writes the policy as a JSON string, some log
+    -- pipelines as an object: json_extract finds either (json_extract_scalar would miss the object).
     OR (
       eventname = 'SetQueueAttributes'
-      AND json_extract_scalar(requestparameters, '$.attributes.Policy') IS NOT NULL
+      AND json_extract(requestparameters, '$.attributes.Policy') IS NOT NULL
     )
   )

@@ -3,7 +3,8 @@
 SELECT
   eventid AS event_id,
   eventtime AS event_time,
-  recipientaccountid AS account_id,
+  -- recipientAccountId is absent on some events; the account of the log file's path is then the one.
+  coalesce(recipientaccountid, account) AS account_id,
   awsregion AS region,
   eventsource AS event_source,
   eventname AS event_name,
@@ -35,5 +36,6 @@ WHERE eventtime >= ?
     OR (eventsource = 'eks.amazonaws.com' AND eventname = 'CreateCluster')
     OR (eventsource = 'sagemaker.amazonaws.com' AND eventname IN ('CreateNotebookInstance', 'CreateTrainingJob'))
   )
-  -- Reads never create anything.
-  AND readonly = 'false'
+  -- Reads never create anything. readOnly is absent on older events and some services' events: the names
+  -- above are all writes, so a missing flag does not exclude the event.
+  AND coalesce(readonly, 'false') <> 'true'

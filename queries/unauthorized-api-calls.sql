@@ -15,7 +15,7 @@ WITH denied AS (
     useragent,
     errorcode,
     coalesce(useridentity.sessioncontext.sessionissuer.arn, useridentity.arn, useridentity.principalid) AS principal,
-    coalesce(useridentity.sessioncontext.sessionissuer.accountid, useridentity.accountid, recipientaccountid) AS principal_account,
+    coalesce(useridentity.sessioncontext.sessionissuer.accountid, useridentity.accountid, recipientaccountid, account) AS principal_account,
     useridentity.arn AS session_arn
   FROM cloudtrail_logs
   WHERE eventtime >= ?
@@ -65,4 +65,5 @@ SELECT
   error_code, summary, risk, tier, event_ids
 FROM per_principal
 -- Athena binds parameters only in WHERE clauses, so the threshold filters here rather than in a HAVING.
+-- CIS 4.1 alarms on every refused call; the threshold (1 shows them all) keeps everyday permission gaps out.
 WHERE refused >= ?

@@ -14,12 +14,18 @@ function rule(id: string): RuleDefinition {
   return found;
 }
 
-async function findings(id: string, events: Record<string, unknown>[], parameters?: Record<string, unknown>) {
+async function findings(
+  id: string,
+  events: Record<string, unknown>[],
+  parameters?: Record<string, unknown>,
+  omit?: string[],
+) {
   const result = await runTestCase(rule(id), {
     name: id,
     expect: 'match',
     events,
     ...(parameters ? { parameters } : {}),
+    ...(omit ? { omit } : {}),
   });
   expect(result.error).toBeUndefined();
   return result.findings;
@@ -103,6 +109,15 @@ describe('console-login-failure', () => {
 
     expect(result).toHaveLength(1);
     expect(result[0]?.summary).toContain('followed by a successful sign-in from this IP');
+  });
+
+  it('still reaches the threshold when the records carry no recipientAccountId', async () => {
+    const events = times(5, () => failedSignIn('alice', '203.0.113.9'));
+
+    const result = await findings('console-login-failure', events, undefined, ['recipientAccountId', 'readOnly']);
+
+    expect(result.map((f) => [f.risk, f.accountId])).toEqual([['high', '111122223333']]);
+    expect(result[0]?.summary).toContain('(failure threshold reached)');
   });
 
   it('takes failureThreshold from the parameters', async () => {
@@ -284,5 +299,82 @@ describe('unauthorized-api-calls', () => {
     expect(result[0]?.summary).toBe('120 refused calls to 1 API (iam:ListRoles)');
     expect(result[0]?.eventIds).toHaveLength(100);
     expect(new Set(result[0]?.eventIds).size).toBe(100);
+  });
+});
+
+describe('records in the shapes log pipelines deliver', () => {
+  const everything = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] };
+
+  it('iam-critical-change reads a policy document as CloudTrail’s JSON string and as an object', async () => {
+    const put = (policyDocument: unknown) => ({
+      eventSource: 'iam.amazonaws.com',
+      eventName: 'PutRolePolicy',
+      requestParameters: { roleName: 'app', policyName: 'all', policyDocument },
+    });
+
+    const asText = await findings('iam-critical-change', [put(JSON.stringify(everything, null, 2))]);
+    const asObject = await findings('iam-critical-change', [put(everything)]);
+
+    expect(asText.map((f) => f.summary)).toEqual([
+      'PutRolePolicy: role app, policy all — the policy allows Action "*" on Resource "*": administrator-equivalent',
+    ]);
+    expect(asObject.map((f) => f.summary)).toEqual(asText.map((f) => f.summary));
+  });
+
+  it('s3-bucket-policy-change reads a bucket policy as an object and as a JSON string', async () => {
+    const policy = { Statement: [{ Effect: 'Allow', Principal: '*', Action: 's3:GetObject', Resource: '*' }] };
+    const put = (bucketPolicy: unknown) => ({
+      eventSource: 's3.amazonaws.com',
+      eventName: 'PutBucketPolicy',
+      requestParameters: { bucketName: 'exports', bucketPolicy },
+    });
+
+    const asObject = await findings('s3-bucket-policy-change', [put(policy)]);
+    const asText = await findings('s3-bucket-policy-change', [put(JSON.stringify(policy))]);
+
+    expect(asObject.map((f) => f.summary)).toEqual(['PutBucketPolicy on bucket exports (grants public access)']);
+    expect(asText.map((f) => f.summary)).toEqual(asObject.map((f) => f.summary));
+  });
+
+  it('a requestParameters that is not JSON text leaves the rule running, not failing', async () => {
+    // CloudTrail writes an object; a pipeline that truncated or re-encoded it leaves text that is not JSON.
+    const result = await findings('iam-critical-change', [
+      { eventSource: 'iam.amazonaws.com', eventName: 'CreateUser', requestParameters: '{"userName": "trunc' },
+    ]);
+
+    expect(result.map((f) => f.summary)).toEqual(['CreateUser']);
+  });
+});
+
+describe('CIS 4.5 and 4.9 events kept for review', () => {
+  it('trail-tampering keeps CreateTrail and StartLogging as low-risk review findings, StopLogging as an alert', async () => {
+    const call = (eventName: string) => ({
+      eventSource: 'cloudtrail.amazonaws.com',
+      eventName,
+      requestParameters: { name: 'org-trail' },
+    });
+
+    const result = await findings('trail-tampering', ['CreateTrail', 'StartLogging', 'StopLogging'].map(call));
+
+    expect(result.map((f) => [f.eventName, f.tier, f.risk])).toEqual([
+      ['CreateTrail', 'review', 'low'],
+      ['StartLogging', 'review', 'low'],
+      ['StopLogging', 'alert', 'high'],
+    ]);
+  });
+
+  it('config-change keeps every PutConfigurationRecorder, low when it still records everything', async () => {
+    const put = (allSupported: boolean) => ({
+      eventSource: 'config.amazonaws.com',
+      eventName: 'PutConfigurationRecorder',
+      requestParameters: { configurationRecorder: { name: 'default', recordingGroup: { allSupported } } },
+    });
+
+    const result = await findings('config-change', [put(true), put(false)]);
+
+    expect(result.map((f) => [f.risk, f.summary])).toEqual([
+      ['low', 'PutConfigurationRecorder default'],
+      ['medium', 'PutConfigurationRecorder default (records only chosen resource types)'],
+    ]);
   });
 });
