@@ -1,6 +1,7 @@
-import { mkdtemp, readFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClientFactory } from '../../src/aws/clients.js';
 import { reportWriterFor } from '../../src/cli/report.js';
@@ -10,6 +11,7 @@ import { detect } from '../../src/detect.js';
 import { openAthenaEngine } from '../../src/engine/athena.js';
 import type { FindingsFile } from '../../src/model.js';
 import { loadRules } from '../../src/rules/load.js';
+import { fillRecord } from '../../src/rules/test-cases.js';
 import type { RuleDefinition } from '../../src/rules/types.js';
 import { runDaily } from '../../src/run.js';
 import { generateSampleOrg } from '../../src/samples/generate.js';
@@ -39,9 +41,45 @@ function settings(engine: 'athena' | 'duckdb'): Config {
   });
 }
 
+// Records whose requestParameters is text that is not JSON (a pipeline that truncated or re-encoded it):
+// Athena answers NULL for their JSON paths and goes on; the embedded engine must too, not fail the rule.
+const ODD_SHAPES = [
+  { eventSource: 'iam.amazonaws.com', eventName: 'CreateUser', requestParameters: '{"userName": "trunc' },
+  { eventSource: 's3.amazonaws.com', eventName: 'PutBucketPolicy', requestParameters: 'bucketName=exports' },
+  {
+    eventSource: 'ec2.amazonaws.com',
+    eventName: 'AuthorizeSecurityGroupIngress',
+    requestParameters: 'not json',
+  },
+  { eventSource: 'rds.amazonaws.com', eventName: 'ModifyDBSnapshotAttribute', requestParameters: '[' },
+  { eventSource: 'route53.amazonaws.com', eventName: 'ChangeResourceRecordSets', requestParameters: '' },
+  { eventSource: 'cloudtrail.amazonaws.com', eventName: 'PutEventSelectors', requestParameters: '{' },
+].map((fields, i) => ({ ...fields, eventID: `0dd54a9e-0000-4000-8000-${String(i).padStart(12, '0')}` }));
+
+/** The folder of one day's log files of one account and region in the generated organization. */
+async function dayFolder(root: string): Promise<{ path: string; account: string }> {
+  for (const entry of await readdir(root, { recursive: true, withFileTypes: true })) {
+    const path = join(entry.parentPath, entry.name);
+    const match = /AWSLogs\/(?:o-[a-z0-9]+\/)?([0-9]{12})\/CloudTrail\/us-east-1\/2026\/11\/20$/.exec(path);
+    if (entry.isDirectory() && match) return { path, account: match[1]! };
+  }
+  throw new Error('the generated organization has no us-east-1 logs for 2026-11-20');
+}
+
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'tw-athena-int-'));
   await generateSampleOrg(join(dir, 'logs'), { events: 3000 });
+  const folder = await dayFolder(join(dir, 'logs', 'AWSLogs'));
+  const odd = ODD_SHAPES.map((fields, i) =>
+    fillRecord(
+      { ...fields, eventTime: `2026-11-20T13:0${i}:00Z`, recipientAccountId: folder.account },
+      i + 1,
+    ),
+  );
+  await writeFile(
+    join(folder.path, `${folder.account}_CloudTrail_us-east-1_20261120T1310Z_oddshapes.json.gz`),
+    gzipSync(JSON.stringify({ Records: odd })),
+  );
   logs = join(dir, 'logs', 'AWSLogs');
   fake = await startFakeAws(generateOrg(3), { athena: { logs, pollsToFinish: 2 } });
   rules = await loadRules();
@@ -158,6 +196,23 @@ describe('runDaily with engine.type athena', () => {
     expect(athenaDoc.findings.length).toBeGreaterThan(0);
     expect(key(athenaDoc)).toEqual(key(duckDoc));
     expect(athenaDoc.run.eventsRead).toBe(duckDoc.run.eventsRead);
+  });
+
+  it('evaluates every rule over records whose requestParameters is not JSON, with the same findings', () => {
+    for (const doc of [athenaDoc, duckDoc]) {
+      expect(
+        doc.run.rules.filter((r) => r.status === 'failed').map((r) => `${r.ruleId}: ${r.reason ?? ''}`),
+      ).toEqual([]);
+      const odd = doc.findings.filter((f) => f.eventId?.startsWith('0dd54a9e-'));
+      // Matched by event name alone; their JSON paths read NULL.
+      expect(odd.map((f) => `${f.ruleId} ${f.eventName ?? ''}`).sort()).toEqual([
+        'iam-critical-change CreateUser',
+        'rds-snapshot-activity ModifyDBSnapshotAttribute',
+        'route53-change ChangeResourceRecordSets',
+        's3-bucket-policy-change PutBucketPolicy',
+        'security-group-change AuthorizeSecurityGroupIngress',
+      ]);
+    }
   });
 
   it('records the engine, each rule’s query id and bytes, and the coverage of the fake org', () => {
