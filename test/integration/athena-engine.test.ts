@@ -116,7 +116,7 @@ describe('detect on the Athena engine over the fake Athena', () => {
     expect(result.stage?.events).toBeGreaterThan(0);
     expect(result.stage?.bytesRead).toBeGreaterThanOrEqual(fake.athena!.rawBytes);
     expect(queries.at(-1)!.sql).toMatch(/^DROP TABLE IF EXISTS `trailwatch_staging`\.`cloudtrail_logs_/);
-  }, 30_000);
+  }, 60_000);
 
   it('records a rule whose query FAILED as failed and still runs the others', async () => {
     const config = settings('athena');
