@@ -7,9 +7,10 @@ import { loadConfig } from '../config/load.js';
 import type { Config } from '../config/schema.js';
 import { discoverAccounts } from '../discover/accounts.js';
 import { createAthenaRunner } from '../engine/athena.js';
-import { setupAthenaTables, setupStatements } from '../engine/athena-sync.js';
+import { keepTablesInStep, setupAthenaTables, setupStatements } from '../engine/athena-sync.js';
 import { sortedUnique, tableSpecs, type TableScope } from '../engine/athena-table.js';
-import { InputError } from '../shared/errors.js';
+import { GetWorkGroupCommand } from '@aws-sdk/client-athena';
+import { errorMessage, InputError } from '../shared/errors.js';
 import { safeForTerminal } from '../shared/escape.js';
 import { createLogger, type Logger } from '../shared/log.js';
 import { loadOrgSnapshot } from '../trails/index.js';
@@ -87,6 +88,7 @@ export async function runAthenaSetup(options: AthenaSetupOptions, io: AthenaIo =
       `-- trailwatch athena setup --dry-run: ${scope.accounts.length} accounts, ${scope.regions.length} regions; nothing was run`,
     );
     for (const statement of await setupStatements(specs, settings.stagingDatabase)) {
+      if (statement.note) print(`-- ${statement.note}`);
       print(`${statement.sql};`);
       print('');
     }
@@ -120,6 +122,148 @@ export async function runAthenaSetup(options: AthenaSetupOptions, io: AthenaIo =
   }
 }
 
+/** One check of `athena check`: what was checked, whether it passed, and what to do when not. */
+export interface AthenaCheck {
+  name: string;
+  ok: boolean;
+  detail: string;
+  fix?: string;
+}
+
+/** What to do about a failed Athena query, from its reason. */
+export function adviceFor(reason: string): string {
+  if (/kms|key/i.test(reason) && /denied|not authorized|AccessDenied/i.test(reason)) {
+    return 'the trail bucket is encrypted with a KMS key the runner may not use: allow kms:Decrypt on that key to the runner (or hub) role, in the key policy too';
+  }
+  if (/Access Denied|AccessDenied|403/i.test(reason)) {
+    return 'the runner (or hub) role may not read the trail bucket: allow s3:GetObject and s3:ListBucket on it (and check the bucket policy)';
+  }
+  if (/TABLE_NOT_FOUND|does not exist|not found/i.test(reason)) return 'run `trailwatch athena setup`';
+  if (/output location/i.test(reason)) {
+    return 'give the workgroup a query result location, or set engine.athena.outputLocation';
+  }
+  if (/WorkGroup .* is not found/i.test(reason))
+    return 'create the workgroup, or set engine.athena.workgroup to one that exists';
+  return 'read the reason above; `trailwatch athena setup` recreates the tables';
+}
+
+/** Runs `athena check` and returns its exit code (2 when a check failed). */
+export async function runAthenaCheck(options: { config?: string }, io: AthenaIo = {}): Promise<number> {
+  const log = io.log ?? createLogger();
+  const print = io.print ?? ((line: string) => process.stdout.write(`${line}\n`));
+  const { config } = await loadConfig(options.config);
+  const settings = config.engine.athena;
+  const region = athenaRegion(config);
+  const clients = createClientFactory(awsSection(config), io.deps);
+  const athena = clients.athena(region);
+  const glue = clients.glue(region);
+  const checks: AthenaCheck[] = [];
+  try {
+    // The workgroup, and where its results go.
+    let outputLocation = settings.outputLocation;
+    try {
+      const { WorkGroup } = await athena.send(new GetWorkGroupCommand({ WorkGroup: settings.workgroup }));
+      outputLocation ??= WorkGroup?.Configuration?.ResultConfiguration?.OutputLocation;
+      checks.push({
+        name: `workgroup ${settings.workgroup}`,
+        ok: true,
+        detail: `exists (${WorkGroup?.State ?? 'state unknown'})`,
+      });
+    } catch (error) {
+      const reason = errorMessage(error);
+      checks.push({
+        name: `workgroup ${settings.workgroup}`,
+        ok: false,
+        detail: reason,
+        fix: /not found/i.test(reason)
+          ? 'create the workgroup, or set engine.athena.workgroup to one that exists'
+          : 'allow athena:GetWorkGroup to the runner (or hub) role',
+      });
+    }
+    checks.push(
+      outputLocation
+        ? { name: 'query result location', ok: true, detail: outputLocation }
+        : {
+            name: 'query result location',
+            ok: false,
+            detail: 'neither the workgroup nor engine.athena.outputLocation names one',
+            fix: 'give the workgroup a query result location, or set engine.athena.outputLocation',
+          },
+    );
+    // The tables, and whether their projection covers the organization.
+    const scope = await organizationScope(config, { ...(io.deps ? { deps: io.deps } : {}), log });
+    const tables = await keepTablesInStep({ ...settings, syncTable: false }, scope, glue, log);
+    for (const t of tables) {
+      const name = `table ${t.database}.${t.table}`;
+      if (!t.found) {
+        checks.push({
+          name,
+          ok: false,
+          detail: t.problem ?? 'missing',
+          fix: /EntityNotFound|not found/i.test(t.problem ?? '')
+            ? 'run `trailwatch athena setup`'
+            : 'allow glue:GetTable to the runner (or hub) role',
+        });
+        continue;
+      }
+      const missing = t.missingAccounts.length + t.missingRegions.length;
+      checks.push(
+        missing === 0 && !t.problem
+          ? {
+              name,
+              ok: true,
+              detail: `projects all ${scope.accounts.length} accounts and ${t.regions.length} regions`,
+            }
+          : {
+              name,
+              ok: false,
+              detail: `stale projection: ${[t.missingAccounts.length > 0 ? `accounts ${t.missingAccounts.join(', ')}` : '', t.missingRegions.length > 0 ? `regions ${t.missingRegions.join(', ')}` : '', t.problem ?? ''].filter(Boolean).join('; ')} not read`,
+              fix: 'run `trailwatch athena setup` (or leave engine.athena.syncTable on: the daily run adds them)',
+            },
+      );
+    }
+    // A one-row read of yesterday through each table: the location is readable (bucket, KMS key).
+    const runner = createAthenaRunner({ config: settings, client: athena, log });
+    const day = yesterdayPartition();
+    for (const t of tables.filter((x) => x.found)) {
+      const name = `read ${t.database}.${t.table} for ${day}`;
+      try {
+        const { queryId } = await runner.execute(
+          `SELECT eventtime FROM "${t.database}"."${t.table}" WHERE day = '${day}' LIMIT 1`,
+          [],
+          t.database,
+        );
+        let rows = 0;
+        for await (const _ of runner.results(queryId)) rows += 1;
+        checks.push({
+          name,
+          ok: true,
+          detail:
+            rows > 0 ? 'read one event' : 'no event for that day in this layout (fine if no trail writes it)',
+        });
+      } catch (error) {
+        const reason = errorMessage(error);
+        checks.push({ name, ok: false, detail: reason, fix: adviceFor(reason) });
+      }
+    }
+  } finally {
+    athena.destroy();
+    glue.destroy();
+  }
+  for (const c of checks) {
+    print(`${c.ok ? 'ok  ' : 'FAIL'} ${safeForTerminal(c.name)}: ${safeForTerminal(c.detail, 600)}`);
+    if (!c.ok && c.fix) print(`     what to do: ${safeForTerminal(c.fix, 600)}`);
+  }
+  const failed = checks.filter((c) => !c.ok).length;
+  print(failed === 0 ? 'Athena is ready.' : `${failed} check(s) failed.`);
+  return failed === 0 ? EXIT_CODES.ok : EXIT_CODES.incomplete;
+}
+
+/** Yesterday (UTC) as a `day` partition value. */
+function yesterdayPartition(now = new Date()): string {
+  return new Date(now.getTime() - 86_400_000).toISOString().slice(0, 10).replace(/-/g, '/');
+}
+
 /** Registers `trailwatch athena setup|check`. */
 export function registerAthena(program: Command, setExit: SetExit): void {
   const athena = program
@@ -135,5 +279,14 @@ export function registerAthena(program: Command, setExit: SetExit): void {
     .option('--dry-run', 'print the DDL it would run and change nothing')
     .action(async (options: AthenaSetupOptions) => {
       setExit(await runAthenaSetup(options));
+    });
+  athena
+    .command('check')
+    .description(
+      'Check the workgroup, its result location, the tables, their projection against the organization, and a read of yesterday',
+    )
+    .option('--config <file>', 'configuration file (default: trailwatch.config.yaml when present)')
+    .action(async (options: { config?: string }) => {
+      setExit(await runAthenaCheck(options));
     });
 }

@@ -12,7 +12,7 @@ import type { Config } from '../config/schema.js';
 import type { AthenaTableFacts } from '../model.js';
 import { errorMessage, type RunErrorEntry } from '../shared/errors.js';
 import type { Logger } from '../shared/log.js';
-import type { AthenaRunner } from './athena.js';
+import { ATHENA_LIMITS, type AthenaRunner } from './athena.js';
 import {
   createDatabaseDdl,
   createTableDdl,
@@ -196,10 +196,30 @@ export async function keepTablesInStep(
 export async function setupStatements(
   specs: readonly TableSpec[],
   stagingDatabase: string,
-): Promise<{ sql: string; database: string }[]> {
+): Promise<{ sql: string; database: string; note?: string }[]> {
   const databases = sortedUnique([...specs.map((s) => s.database), stagingDatabase]);
-  const statements = databases.map((d) => ({ sql: createDatabaseDdl(d), database: 'default' }));
-  for (const spec of specs) statements.push({ sql: await createTableDdl(spec), database: spec.database });
+  const statements: { sql: string; database: string; note?: string }[] = databases.map((d) => ({
+    sql: createDatabaseDdl(d),
+    database: 'default',
+  }));
+  for (const spec of specs) {
+    let sql = await createTableDdl(spec);
+    const bytes = Buffer.byteLength(sql, 'utf8');
+    if (bytes <= ATHENA_LIMITS.queryBytes) {
+      statements.push({ sql, database: spec.database });
+      continue;
+    }
+    // Too many accounts for one statement (Athena's query text limit): the table is created with the
+    // accounts that fit, and the Glue UpdateTable that follows in setup adds the rest (Glue allows far more).
+    const perAccount = 13; // twelve digits and a comma
+    const fit = spec.accounts.length - Math.ceil((bytes - ATHENA_LIMITS.queryBytes) / perAccount) - 1;
+    sql = await createTableDdl({ ...spec, accounts: spec.accounts.slice(0, Math.max(1, fit)) });
+    statements.push({
+      sql,
+      database: spec.database,
+      note: `${spec.accounts.length - Math.max(1, fit)} more accounts do not fit Athena's ${ATHENA_LIMITS.queryBytes}-byte query limit: setup adds them to the projection with Glue UpdateTable right after`,
+    });
+  }
   return statements;
 }
 

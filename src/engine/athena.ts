@@ -16,6 +16,7 @@ import type { Config } from '../config/schema.js';
 import { errorMessage, type RunErrorEntry } from '../shared/errors.js';
 import type { Logger } from '../shared/log.js';
 import { CLOUDTRAIL_COLUMNS, PARTITION_COLUMNS } from './cloudtrail-schema.js';
+import { maskSql } from '../rules/sql-text.js';
 import { deliveryDays } from './log-files.js';
 import type { QueryEngine, QueryStats, Row, StageResult, TimeWindow } from './types.js';
 
@@ -109,6 +110,60 @@ export function withStagedRelation(sql: string, table: string): string {
   return `${lead}WITH ${cte}\n${body}`;
 }
 
+/** Athena's limits on StartQueryExecution: one ExecutionParameters value (as its SQL literal) and the text. */
+export const ATHENA_LIMITS = { parameterChars: 1024, queryBytes: 262_144 } as const;
+
+/**
+ * Fits bound values to Athena's 1,024-character limit per parameter: a list bound as one comma-separated
+ * string for `split(?, ',')` (approvedImages, approvedRegions) whose literal is longer is bound as several
+ * chunks, `(split(?, ',') || split(?, ','))`, which is the same array. Any other value over the limit, and a
+ * text over Athena's query length, is refused with a message instead of failing at Athena.
+ */
+export function fitToAthenaLimits(
+  sql: string,
+  params: readonly unknown[],
+): { sql: string; params: unknown[] } {
+  const masked = maskSql(sql, { keepIdentifiers: true });
+  const marks = [...masked.matchAll(/\?/g)].map((m) => m.index);
+  const values: unknown[] = [];
+  let text = '';
+  let from = 0;
+  marks.forEach((at, i) => {
+    const value = params[i];
+    if (typeof value !== 'string' || sqlLiteral(value).length <= ATHENA_LIMITS.parameterChars) {
+      values.push(value);
+      return;
+    }
+    const open = /split\s*\(\s*$/i.exec(masked.slice(0, at));
+    const close = /^\s*,\s*','\s*\)/.exec(sql.slice(at + 1));
+    if (!open || !close) {
+      throw new Error(
+        `parameter ${i + 1} is ${sqlLiteral(value).length} characters as an Athena literal, over Athena's limit of ${ATHENA_LIMITS.parameterChars}, and is not a list the query splits`,
+      );
+    }
+    const chunks: string[] = [];
+    for (const item of value.split(',')) {
+      const last = chunks.at(-1);
+      if (last !== undefined && sqlLiteral(`${last},${item}`).length <= ATHENA_LIMITS.parameterChars) {
+        chunks[chunks.length - 1] = `${last},${item}`;
+      } else if (sqlLiteral(item).length <= ATHENA_LIMITS.parameterChars) {
+        chunks.push(item);
+      } else {
+        throw new Error(`parameter ${i + 1} holds an item of ${item.length} characters, over Athena's limit`);
+      }
+    }
+    text += `${sql.slice(from, at - open[0].length)}(${chunks.map(() => "split(?, ',')").join(' || ')})`;
+    from = at + 1 + close[0].length;
+    values.push(...chunks);
+  });
+  text += sql.slice(from);
+  const bytes = Buffer.byteLength(text, 'utf8');
+  if (bytes > ATHENA_LIMITS.queryBytes) {
+    throw new Error(`the query is ${bytes} bytes, over Athena's limit of ${ATHENA_LIMITS.queryBytes}`);
+  }
+  return { sql: text, params: values.concat(params.slice(marks.length)) };
+}
+
 /** A delivery day (YYYY-MM-DD) as a `day` partition literal ('yyyy/MM/dd'), validated before it enters SQL. */
 function dayLiteral(date: string): string {
   const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(date);
@@ -199,10 +254,12 @@ export function createAthenaRunner(options: AthenaRunnerOptions): AthenaRunner {
     const signal = abortable ? options.signal : undefined;
     const started = Date.now();
     signal?.throwIfAborted();
-    const parameters = params.map(sqlLiteral);
+    // Athena's limits are met (a long list split) or refused here, with a message, before anything is sent.
+    const fitted = fitToAthenaLimits(sql, params);
+    const parameters = fitted.params.map(sqlLiteral);
     const start = await client.send(
       new StartQueryExecutionCommand({
-        QueryString: sql,
+        QueryString: fitted.sql,
         WorkGroup: config.workgroup,
         QueryExecutionContext: { Database: database },
         ...(config.outputLocation ? { ResultConfiguration: { OutputLocation: config.outputLocation } } : {}),

@@ -5,7 +5,10 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest
 import { createClientFactory } from '../../src/aws/clients.js';
 import { parseConfig } from '../../src/config/load.js';
 import {
+  ATHENA_LIMITS,
   athenaValue,
+  failedObject,
+  fitToAthenaLimits,
   openAthenaEngine,
   parseAthenaArray,
   sqlLiteral,
@@ -106,6 +109,61 @@ describe('withStagedRelation', () => {
     expect(withStagedRelation('WITH a AS (SELECT 1 FROM cloudtrail_logs) SELECT * FROM a', '"s"."t"')).toBe(
       'WITH cloudtrail_logs AS (SELECT * FROM "s"."t"),\na AS (SELECT 1 FROM cloudtrail_logs) SELECT * FROM a',
     );
+  });
+});
+
+describe("fitToAthenaLimits: Athena's parameter and query length limits", () => {
+  const amis = (n: number) => Array.from({ length: n }, (_, i) => `ami-${String(i).padStart(17, '0')}`);
+  const sql = "SELECT 1 FROM t WHERE eventtime >= ?\n  AND NOT contains(split(?, ','), imageid)\n  AND x = ?";
+
+  it('leaves a list that fits as one parameter (46 AMIs: a 1,013-character literal)', () => {
+    const list = amis(46).join(',');
+    expect(sqlLiteral(list).length).toBeLessThanOrEqual(ATHENA_LIMITS.parameterChars);
+    expect(fitToAthenaLimits(sql, ['2026-11-20', list, 'y'])).toEqual({
+      sql,
+      params: ['2026-11-20', list, 'y'],
+    });
+  });
+
+  it('splits a 60-AMI list into several split() parameters joined with ||, each literal within 1,024', () => {
+    const list = amis(60);
+    const fitted = fitToAthenaLimits(sql, ['2026-11-20', list.join(','), 'y']);
+    expect(fitted.sql).toBe(
+      "SELECT 1 FROM t WHERE eventtime >= ?\n  AND NOT contains((split(?, ',') || split(?, ',')), imageid)\n  AND x = ?",
+    );
+    expect(fitted.params).toHaveLength(4);
+    expect(fitted.params[0]).toBe('2026-11-20');
+    expect(fitted.params.at(-1)).toBe('y');
+    const chunks = fitted.params.slice(1, -1) as string[];
+    expect(chunks.flatMap((c) => c.split(','))).toEqual(list);
+    for (const chunk of chunks) expect(sqlLiteral(chunk).length).toBeLessThanOrEqual(1024);
+  });
+
+  it('refuses, with a message, a long value that is not a list the query splits, and an over-long query', () => {
+    expect(() => fitToAthenaLimits('SELECT 1 WHERE x = ?', ['a'.repeat(2000)])).toThrow(
+      /parameter 1 is 2002 characters as an Athena literal, over Athena's limit of 1024/,
+    );
+    expect(() => fitToAthenaLimits(`SELECT 1 WHERE x = '${'a'.repeat(262_144)}'`, [])).toThrow(
+      /over Athena's limit of 262144/,
+    );
+  });
+
+  it('does not count a ? inside a string literal or a comment as a parameter', () => {
+    const text = "-- why?\nSELECT '?' AS q WHERE contains(split(?, ','), x)";
+    const fitted = fitToAthenaLimits(text, [amis(60).join(',')]);
+    expect(fitted.sql).toBe("-- why?\nSELECT '?' AS q WHERE contains((split(?, ',') || split(?, ',')), x)");
+  });
+});
+
+describe('failedObject: the S3 object a failure reason names', () => {
+  it('finds the object URL in a HIVE error and nothing in a reason without one', () => {
+    expect(
+      failedObject(
+        'HIVE_CURSOR_ERROR: IO Error: Input is not a GZIP stream: s3://trail-bucket/AWSLogs/o-x/1/a.json.gz',
+      ),
+    ).toBe('s3://trail-bucket/AWSLogs/o-x/1/a.json.gz');
+    expect(failedObject('Access Denied (Service: Amazon S3; Status Code: 403)')).toBeNull();
+    expect(failedObject('HIVE_PATH: s3://trail-bucket/AWSLogs/')).toBeNull();
   });
 });
 

@@ -8,7 +8,7 @@ import { reportWriterFor } from '../../src/cli/report.js';
 import { parseConfig } from '../../src/config/load.js';
 import type { Config } from '../../src/config/schema.js';
 import { detect } from '../../src/detect.js';
-import { openAthenaEngine } from '../../src/engine/athena.js';
+import { fitToAthenaLimits, openAthenaEngine } from '../../src/engine/athena.js';
 import type { FindingsFile } from '../../src/model.js';
 import { loadRules } from '../../src/rules/load.js';
 import { fillRecord } from '../../src/rules/test-cases.js';
@@ -18,11 +18,19 @@ import { generateSampleOrg } from '../../src/samples/generate.js';
 import { silentLogger } from '../../src/shared/log.js';
 import { dayWindow } from '../../src/shared/window.js';
 import { generateOrg, startFakeAws, type FakeAws } from '../../src/testing/fake-aws/index.js';
-import { ACCOUNTS, ORG_ID } from '../../src/samples/org.js';
+import { DEVELOPER_AMI } from '../../src/samples/incident.js';
+import { ACCOUNTS, APPROVED_AMI, ORG_ID } from '../../src/samples/org.js';
 import { createFakeTables } from './fake-aws/athena-tables.js';
 import { fakeDeps } from './fake-aws/deps.js';
 
 const DATE = '2026-11-20';
+// 60 approved images: one comma list of ~1,300 characters, over Athena's 1,024 per parameter. The
+// developer's image comes last, so it is approved only if every chunk of the split list is bound.
+const SIXTY_AMIS = [
+  APPROVED_AMI,
+  ...Array.from({ length: 58 }, (_, i) => `ami-${String(i).padStart(17, '0')}`),
+  DEVELOPER_AMI,
+];
 let fake: FakeAws;
 let logs: string;
 let dir: string;
@@ -32,7 +40,7 @@ function settings(engine: 'athena' | 'duckdb'): Config {
   return parseConfig({
     organization: 'Athena Test Org',
     approvedRegions: ['us-east-1', 'eu-west-1', 'us-west-2'],
-    approvedImages: ['ami-0123456789abcdef0'],
+    approvedImages: SIXTY_AMIS,
     engine: {
       type: engine,
       duckdb: { logs },
@@ -119,7 +127,9 @@ describe('detect on the Athena engine over the fake Athena', () => {
     expect(ruleQueries.every((q) => q.database === 'trailwatch_staging' && !q.readsRaw)).toBe(true);
     for (const run of result.runs) {
       const query = queries.find((q) => q.id === run.queryId);
-      expect(query?.sql, run.ruleId).toContain(run.sql.trim().split('\n').at(-1)!.trim());
+      // As sent: a list over Athena's parameter limit is bound in chunks (fitToAthenaLimits).
+      const sent = fitToAthenaLimits(run.sql, run.parameters).sql;
+      expect(query?.sql, run.ruleId).toContain(sent.trim().split('\n').at(-1)!.trim());
       expect(run.bytesScanned).toBeGreaterThan(0);
       expect(run.bytesScanned).toBeLessThan(fake.athena!.rawBytes);
     }
@@ -227,6 +237,24 @@ describe('runDaily with engine.type athena', () => {
         'security-group-change AuthorizeSecurityGroupIngress',
       ]);
     }
+  });
+
+  it('binds a 60-image approved list as several parameters, each within Athena’s limit, with the same findings', () => {
+    const run = athenaDoc.run.rules.find((r) => r.ruleId === 'unapproved-image')!;
+    const query = fake.athena!.queries.find((q) => q.id === run.queryId)!;
+    const chunks = query.parameters.filter((p) => p.includes('ami-'));
+    expect(chunks.length).toBeGreaterThan(1);
+    for (const chunk of chunks) expect(chunk.length).toBeLessThanOrEqual(1024);
+    const images = (doc: FindingsFile) =>
+      doc.findings
+        .filter((f) => f.ruleId === 'unapproved-image')
+        .map((f) => f.eventId)
+        .sort();
+    expect(images(athenaDoc).length).toBeGreaterThan(0);
+    expect(images(athenaDoc)).toEqual(images(duckDoc));
+    expect(
+      athenaDoc.findings.some((f) => f.ruleId === 'unapproved-image' && f.summary.includes(DEVELOPER_AMI)),
+    ).toBe(false);
   });
 
   it('records the engine, each rule’s query id and bytes, and the coverage of the fake org', () => {

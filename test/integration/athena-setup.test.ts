@@ -1,6 +1,6 @@
 // `trailwatch athena setup`, the daily run's table sync, and the fake Athena's partition projection, over
 // the real SDK against the fake AWS: a table that misses an account or an opt-in region is blind there.
-import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
@@ -8,7 +8,7 @@ import { gzip } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClientFactory } from '../../src/aws/clients.js';
 import { regionsOfPartition } from '../../src/aws/regions.js';
-import { runAthenaSetup } from '../../src/cli/athena.js';
+import { runAthenaCheck, runAthenaSetup } from '../../src/cli/athena.js';
 import { exitCodeFor } from '../../src/cli/exit-code.js';
 import { reportWriterFor } from '../../src/cli/report.js';
 import { parseConfig } from '../../src/config/load.js';
@@ -99,7 +99,12 @@ beforeAll(async () => {
     ),
   ]);
   fake = await startFakeAws(org, {
-    athena: { buckets: { [BUCKET]: join(dir, 'bucket') }, pollsToFinish: 1 },
+    athena: {
+      buckets: { [BUCKET]: join(dir, 'bucket') },
+      pollsToFinish: 1,
+      // `bare` has no query result location.
+      workgroups: { primary: { outputLocation: 's3://tw-results/' }, bare: {} },
+    },
   });
   configFile = join(dir, 'trailwatch.yaml');
   await writeFile(
@@ -215,6 +220,109 @@ describe('trailwatch athena setup against the fake AWS', () => {
   });
 });
 
+describe('trailwatch athena check against the fake AWS', () => {
+  async function check(athena: Record<string, unknown> = {}): Promise<{ code: number; lines: string[] }> {
+    const file = join(dir, `check-${Math.random().toString(36).slice(2)}.yaml`);
+    const settingsText = Object.entries({ bucket: BUCKET, pollSeconds: 0.01, ...athena })
+      .map(([k, v]) => `    ${k}: ${String(v)}`)
+      .join('\n');
+    await writeFile(
+      file,
+      `engine:\n  type: athena\n  athena:\n${settingsText}\naws:\n  timeouts: { callSeconds: 5, accountSeconds: 20 }\n`,
+    );
+    const lines: string[] = [];
+    const code = await runAthenaCheck(
+      { config: file },
+      { deps: fakeDeps(fake), log: silentLogger, print: (l) => lines.push(l) },
+    );
+    return { code, lines };
+  }
+
+  it('passes every check on the tables setup made', async () => {
+    const { code, lines } = await check();
+    expect(lines.filter((l) => l.startsWith('FAIL'))).toEqual([]);
+    expect(lines).toContain('ok   workgroup primary: exists (ENABLED)');
+    expect(lines).toContain('ok   query result location: s3://tw-results/');
+    expect(
+      lines.some((l) => l.startsWith('ok   table default.cloudtrail_logs: projects all 3 accounts')),
+    ).toBe(true);
+    expect(
+      lines.filter((l) => /^ok {3}read default\.cloudtrail_logs(_accounts)? for \d{4}\/\d{2}\/\d{2}/.test(l)),
+    ).toHaveLength(2);
+    expect(lines.at(-1)).toBe('Athena is ready.');
+    expect(code).toBe(0);
+  });
+
+  it('says a projection is stale, naming the account, and what to do (exit 2)', async () => {
+    const table = fake.glue.getTable('default', 'cloudtrail_logs')!;
+    const listed = table.Parameters['projection.account.values']!;
+    table.Parameters['projection.account.values'] = [MGMT, DEV].join(',');
+    try {
+      const { code, lines } = await check();
+      const at = lines.findIndex((l) => l.startsWith('FAIL table default.cloudtrail_logs:'));
+      expect(lines[at]).toBe(
+        `FAIL table default.cloudtrail_logs: stale projection: accounts ${PROD} not read`,
+      );
+      expect(lines[at + 1]).toMatch(/what to do: run `trailwatch athena setup`/);
+      expect(code).toBe(2);
+    } finally {
+      table.Parameters['projection.account.values'] = listed;
+    }
+  });
+
+  it('says which table is missing, and that setup creates it', async () => {
+    const { code, lines } = await check({ table: 'no_such_table' });
+    const at = lines.findIndex((l) => l.startsWith('FAIL table default.no_such_table:'));
+    expect(lines[at]).toMatch(/EntityNotFoundException|not found/);
+    expect(lines[at + 1]).toBe('     what to do: run `trailwatch athena setup`');
+    expect(code).toBe(2);
+  });
+
+  it('tells a missing workgroup from one without a result location', async () => {
+    const missing = await check({ workgroup: 'nope' });
+    expect(missing.lines.find((l) => l.startsWith('FAIL workgroup nope'))).toMatch(/is not found/);
+    expect(missing.lines).toContain(
+      '     what to do: create the workgroup, or set engine.athena.workgroup to one that exists',
+    );
+    const bare = await check({ workgroup: 'bare' });
+    expect(bare.lines).toContain(
+      'FAIL query result location: neither the workgroup nor engine.athena.outputLocation names one',
+    );
+    expect(bare.lines).toContain(
+      '     what to do: give the workgroup a query result location, or set engine.athena.outputLocation',
+    );
+    expect(bare.code).toBe(2);
+    expect((await check({ workgroup: 'bare', outputLocation: 's3://tw-results/x/' })).code).toBe(0);
+  });
+
+  it('tells access denied on the bucket from access denied on the KMS key', async () => {
+    fake.athena!.faults.push({
+      match: /LIMIT 1$/,
+      kind: 'fail',
+      times: 2,
+      reason: 'Access Denied (Service: Amazon S3; Status Code: 403; Error Code: AccessDenied)',
+    });
+    const bucket = await check();
+    expect(
+      bucket.lines.filter((l) =>
+        l.includes('what to do: the runner (or hub) role may not read the trail bucket'),
+      ),
+    ).toHaveLength(2);
+    fake.athena!.faults.length = 0;
+    fake.athena!.faults.push({
+      match: /LIMIT 1$/,
+      kind: 'fail',
+      times: 2,
+      reason:
+        'HIVE_CANNOT_OPEN_SPLIT: Error opening Hive split: User is not authorized to perform kms:Decrypt (Service: AWSKMS; Error Code: AccessDeniedException)',
+    });
+    const key = await check();
+    fake.athena!.faults.length = 0;
+    expect(key.lines.filter((l) => l.includes('allow kms:Decrypt on that key'))).toHaveLength(2);
+    expect(key.code).toBe(2);
+  });
+});
+
 describe('the fake Athena reads only what projection lists', () => {
   async function count(sql: string): Promise<{ n: number; partitions: string[] }> {
     const config = settings();
@@ -271,7 +379,7 @@ describe('the fake Athena reads only what projection lists', () => {
       );
       await expect(
         runner.execute("SELECT 1 AS n WHERE ? <> ''", ['a'.repeat(1023)], 'default'),
-      ).rejects.toThrow(/less than or equal to 1024/);
+      ).rejects.toThrow(/over Athena's limit of 1024/);
       await expect(
         runner.execute("SELECT 1 AS n WHERE ? <> ''", ['a'.repeat(1022)], 'default'),
       ).resolves.toBeDefined();
@@ -375,5 +483,29 @@ describe('the daily run keeps the tables in step with the organization', () => {
     expect(ctas.partitionsRead.some((p) => p.endsWith('2026/11/25'))).toBe(false);
     expect(ctas.partitionsRead).toContain(`cloudtrail_logs:${DEV}/eu-west-1/2026/11/21`);
     expect(ctas.partitionsRead).toContain(`cloudtrail_logs_accounts:${DEV}/eu-west-1/2026/11/20`);
+  }, 60_000);
+
+  it('names an object Athena cannot read, leaves it out and evaluates the rest', async () => {
+    const key = orgKey(MGMT, 'us-east-1', '2026/11/20', 'broken');
+    await mkdir(dirname(join(dir, 'bucket', key)), { recursive: true });
+    await writeFile(join(dir, 'bucket', key), 'not gzip at all');
+    try {
+      const doc = await daily(settings(), 'bad-object');
+      const object = `s3://${BUCKET}/${key}`;
+      expect(doc.errors.filter((e) => e.code === 'object-unreadable').map((e) => e.id)).toEqual([object]);
+      expect(doc.errors.find((e) => e.id === object)?.message).toMatch(/GZIP|gzip/);
+      expect(doc.errors.some((e) => e.code === 'staging-failed')).toBe(false);
+      expect(doc.run.rules.every((r) => r.status !== 'failed')).toBe(true);
+      expect(
+        doc.findings.some((f) => f.ruleId === 'unapproved-region-activity' && f.region === 'me-south-1'),
+      ).toBe(true);
+      expect(doc.run.complete).toBe(false);
+      const stagings = fake.athena!.queries.filter((q) => q.sql.startsWith('CREATE TABLE')).slice(-2);
+      expect(stagings.map((q) => q.state)).toEqual(['FAILED', 'SUCCEEDED']);
+      expect(stagings[1]!.sql).toContain('"$path" <> ?');
+      expect(stagings[1]!.parameters).toContain(`'${object}'`);
+    } finally {
+      await rm(join(dir, 'bucket', key));
+    }
   }, 60_000);
 });

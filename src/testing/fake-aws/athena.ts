@@ -14,6 +14,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative, sep } from 'node:path';
 import { rawRelationSql } from '../../engine/duckdb.js';
+import { maskSql } from '../../rules/sql-text.js';
 import { listLogFiles, type LogFile } from '../../engine/log-files.js';
 import { TRINO_COMPAT_MACROS } from '../../engine/trino-compat.js';
 import { startFakeGlue, type FakeGlue, type FakeGlueTable } from './glue.js';
@@ -157,8 +158,9 @@ function bind(statement: DuckDBPreparedStatement, values: (string | number | boo
   });
 }
 
-// Athena's own limits (StartQueryExecution): the query string and each execution parameter.
-const MAX_QUERY_CHARS = 262_144;
+// Athena's own limits (StartQueryExecution, as its API reference states them), kept apart from the
+// product's copy so that a wrong product constant is caught here: the query string and each parameter.
+const MAX_QUERY_BYTES = 262_144;
 const MAX_PARAMETER_CHARS = 1024;
 const PARTITION_KEYS = ['account', 'region', 'day'] as const;
 type PartitionKey = (typeof PARTITION_KEYS)[number];
@@ -169,12 +171,9 @@ interface TableFile extends LogFile {
   partition: Record<PartitionKey, string>;
 }
 
-/** The SQL text with string literals and comments blanked out (same length), for keyword scans. */
+/** The SQL text with comments and the insides of literals blanked (same length), identifiers kept. */
 function codeOnly(sql: string): string {
-  // A literal keeps its quotes (so a scan stops at it) with its content blanked; comments become spaces.
-  return sql.replace(/'(?:[^']|'')*'|--[^\n]*|\/\*[\s\S]*?\*\//g, (m) =>
-    m.startsWith("'") ? `'${'_'.repeat(m.length - 2)}'` : ' '.repeat(m.length),
-  );
+  return maskSql(sql, { keepIdentifiers: true });
 }
 
 /**
@@ -356,6 +355,10 @@ export async function startFakeAthena(
   /** Points each read table's DuckDB view at the files projection gives; returns them all. */
   async function bindTables(tables: FakeGlueTable[], sql: string, values: readonly unknown[]) {
     const read: (TableFile & { table: string })[] = [];
+    // A bucket is read as it is now (objects come and go between queries, as in S3).
+    if (tables.length > 0) {
+      for (const bucket of buckets.values()) bucket.files = await listLogFiles(bucket.root);
+    }
     for (const table of tables) {
       const files = projectedFiles(table, sql, values);
       read.push(...files.map((f) => ({ ...f, table: table.Name })));
@@ -531,9 +534,9 @@ export async function startFakeAthena(
   function start(body: Record<string, unknown>): unknown {
     const sql = typeof body.QueryString === 'string' ? body.QueryString : '';
     if (sql.trim() === '') throw invalid('QueryString is required');
-    if (sql.length > MAX_QUERY_CHARS) {
+    if (Buffer.byteLength(sql, 'utf8') > MAX_QUERY_BYTES) {
       throw invalid(
-        `1 validation error detected: Value at 'queryString' failed to satisfy constraint: Member must have length less than or equal to ${MAX_QUERY_CHARS}`,
+        `1 validation error detected: Value at 'queryString' failed to satisfy constraint: Member must have length less than or equal to ${MAX_QUERY_BYTES}`,
       );
     }
     const params = body.ExecutionParameters;
