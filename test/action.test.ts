@@ -242,8 +242,10 @@ describe('the composite action', () => {
       'fail-on': 'alert',
       'org-snapshot': DEMO_SNAPSHOT,
     });
-    expect(result.steps.browser?.path).toBe('/usr/bin/chromium');
-    expect(result.env).toContain('PUPPETEER_EXECUTABLE_PATH=/usr/bin/chromium');
+    // The runner's Chrome or Chromium (here /usr/bin/chromium), handed to the next steps.
+    const browser = result.steps.browser?.path ?? '';
+    expect(browser).toMatch(/\/(google-chrome|chromium)[^/]*$/);
+    expect(result.env).toContain(`PUPPETEER_EXECUTABLE_PATH=${browser}`);
     expect(result.outputs).toMatchObject({
       // The StopLogging event, and the demo snapshot's region without a trail.
       alerts: '2',
