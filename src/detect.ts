@@ -1,6 +1,6 @@
 // The query stage: stage the window's raw logs once, then run every rule over the staged relation.
 import type { Config } from './config/schema.js';
-import type { QueryEngine, StageResult, TimeWindow } from './engine/types.js';
+import { EngineLimitError, type QueryEngine, type StageResult, type TimeWindow } from './engine/types.js';
 import type { RuleRun } from './model.js';
 import { columnsReadBy } from './rules/columns.js';
 import { evaluateRules, type RawFinding } from './rules/evaluate.js';
@@ -65,10 +65,10 @@ export async function detect(
   options: DetectOptions = {},
 ): Promise<DetectResult> {
   let stage: StageResult;
+  const enabled = rules.filter((r) => config.rules[r.id]?.enabled !== false);
   try {
     // Only the columns some enabled rule reads are staged: less to parse and to hold in memory (plus the
     // record's account, when events are counted per account).
-    const enabled = rules.filter((r) => config.rules[r.id]?.enabled !== false);
     const columns = columnsReadBy(enabled);
     stage = await engine.stage(
       window,
@@ -78,7 +78,15 @@ export async function detect(
     // Unusable input (no such logs folder) ends the run with exit code 3; anything else is data.
     if (error instanceof InputError) throw error;
     const message = errorMessage(error).split('\n')[0] ?? 'staging failed';
-    log.error('reading the logs failed', { error: message });
+    // Running out of memory or disk has its own code: the message names the setting to change.
+    const code = error instanceof EngineLimitError ? error.code : 'staging-failed';
+    log.error('reading the logs failed', { error: message, code });
+    const cause = {
+      'engine-out-of-disk': 'disk space',
+      'engine-out-of-memory': 'memory',
+      'staging-failed': null,
+    }[code];
+    const reason = `not evaluated: ${cause ? `the engine ran out of ${cause}` : 'the logs could not be read'}`;
     return {
       stage: null,
       findings: [],
@@ -88,12 +96,21 @@ export async function detect(
         tier: r.tier,
         risk: r.risk,
         status: 'failed',
-        reason: 'the logs could not be read',
+        reason,
         sql: r.sql,
         parameters: [],
         findings: 0,
       })),
-      errors: [{ scope: 'engine', id: engine.kind, code: 'staging-failed', message }],
+      // Every rule is named as not evaluated, so a partial day never reads as a clean one.
+      errors: [
+        { scope: 'engine', id: engine.kind, code, message },
+        ...enabled.map((r): RunErrorEntry => ({
+          scope: 'rule',
+          id: r.id,
+          code: 'rule-not-evaluated',
+          message: reason,
+        })),
+      ],
     };
   }
   const evaluated = await evaluateRules(engine, rules, config, window, log);

@@ -94,6 +94,8 @@ export interface RunFacts {
   engine: 'duckdb' | 'athena';
   source: string;
   filesRead: number;
+  /** Log files not opened because their S3 key puts them more than a day away from the window. */
+  filesSkipped?: number;
   eventsRead: number;
   bytesRead: number;
   rules: RuleRun[];

@@ -131,6 +131,7 @@ export async function scanLocal(options: LocalScanOptions): Promise<LocalScanRes
       log,
       ...(config.engine.duckdb.threads ? { threads: config.engine.duckdb.threads } : {}),
       ...(config.engine.duckdb.memoryLimit ? { memoryLimit: config.engine.duckdb.memoryLimit } : {}),
+      ...(config.engine.duckdb.tempDirectory ? { tempDirectory: config.engine.duckdb.tempDirectory } : {}),
     }));
   let detected;
   try {
@@ -186,6 +187,7 @@ export async function scanLocal(options: LocalScanOptions): Promise<LocalScanRes
     engine: engine.kind,
     source: options.source ?? options.logs,
     filesRead: detected.stage ? detected.stage.files - detected.stage.filesFailed : 0,
+    ...(detected.stage?.filesSkipped !== undefined ? { filesSkipped: detected.stage.filesSkipped } : {}),
     eventsRead: detected.stage?.events ?? 0,
     bytesRead: detected.stage?.bytesRead ?? 0,
     rules: detected.runs,

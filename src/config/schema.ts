@@ -89,10 +89,13 @@ export const engineSchema = z.strictObject({
     .strictObject({
       logs: z.string().optional(),
       threads: z.number().int().positive().optional(),
+      /** DuckDB's memory limit (default 1GB); beyond it the engine spills to tempDirectory. */
       memoryLimit: z
         .string()
         .regex(/^\d+(\.\d+)?\s*[KMGT]i?B$/, 'a size such as 4GB')
         .optional(),
+      /** Where the staged window and DuckDB's spill files go (default: the OS temp folder); removed after the run. */
+      tempDirectory: z.string().min(1).optional(),
     })
     .default({}),
   athena: z

@@ -1,3 +1,6 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { availableParallelism, tmpdir } from 'node:os';
+import { join } from 'node:path';
 import {
   DuckDBInstance,
   listValue,
@@ -9,16 +12,37 @@ import type { Logger } from '../shared/log.js';
 import { startProgress } from '../shared/progress.js';
 import { athenaProjection, recordsColumnType } from './cloudtrail-schema.js';
 import { collectRows } from './collect-rows.js';
-import { listLogFiles, type LogFile } from './log-files.js';
+import { listLogFiles, mayHoldWindow, type LogFile } from './log-files.js';
+import {
+  childStagingConnection,
+  localStagingConnection,
+  StagingCrash,
+  type StagingConnection,
+} from './staging-process.js';
 import { TRINO_COMPAT_MACROS } from './trino-compat.js';
-import type { QueryEngine, QueryStats, Row, StageResult, TimeWindow } from './types.js';
+import {
+  EngineLimitError,
+  type QueryEngine,
+  type QueryStats,
+  type Row,
+  type StageResult,
+  type TimeWindow,
+} from './types.js';
 
 /** Settings of the embedded engine. */
 export interface DuckDbEngineOptions {
   /** The folder of CloudTrail files. */
   logs: string;
   threads?: number;
+  /** DuckDB's memory_limit (default DEFAULT_MEMORY_LIMIT); beyond it DuckDB spills to `tempDirectory`. */
   memoryLimit?: string;
+  /** Where the staged database and DuckDB's spill files go (default: the OS temp folder). */
+  tempDirectory?: string;
+  /**
+   * Parse the logs in a child process so that a file crashing DuckDB's reader is named, not fatal (default
+   * true). Off only for the rule test cases: our own tiny generated files, where a process each costs more.
+   */
+  isolate?: boolean;
   log: Logger;
   /** Show progress while reading files (default true). */
   progress?: boolean;
@@ -29,6 +53,36 @@ export interface DuckDbEngineOptions {
 // alone with the larger limit, so it is still read.
 const MAX_OBJECT_BYTES = 256 * 1024 * 1024;
 const FAST_OBJECT_BYTES = 64 * 1024 * 1024;
+const MIN_OBJECT_BYTES = 2 * 1024 * 1024;
+
+const UNITS: Record<string, number> = {
+  K: 1e3,
+  M: 1e6,
+  G: 1e9,
+  T: 1e12,
+  KI: 2 ** 10,
+  MI: 2 ** 20,
+  GI: 2 ** 30,
+  TI: 2 ** 40,
+};
+
+/** Bytes of a DuckDB size such as "1GB" or "512 MiB" (the config schema's form). */
+export function sizeBytes(size: string): number {
+  const m = /^(\d+(?:\.\d+)?)\s*([KMGT]i?)B$/i.exec(size.trim());
+  if (!m) return Number.NaN;
+  return Number(m[1]) * (UNITS[m[2]!.toUpperCase()] ?? Number.NaN);
+}
+
+/**
+ * The fast read's object size under a memory limit: each reading thread holds about twice this in buffers
+ * (measured: 64 MB per file asks DuckDB for 128 MB), beside a fixed ~32 MB and the staged columns' blocks.
+ * A twelfth of each thread's share keeps the reader well inside the limit (80 MB with one thread worked).
+ */
+export function readerObjectBytes(memoryLimit: string, threads: number): number {
+  const share = sizeBytes(memoryLimit) / Math.max(1, threads) / 12;
+  if (!Number.isFinite(share)) return FAST_OBJECT_BYTES;
+  return Math.max(MIN_OBJECT_BYTES, Math.min(FAST_OBJECT_BYTES, Math.floor(share)));
+}
 
 // Partition columns as the Athena table's partition projection derives them from the S3 key, for both the
 // account trail layout (AWSLogs/<account>/CloudTrail/...) and the organization trail layout
@@ -63,108 +117,194 @@ WHERE ($since IS NULL OR r.eventTime >= $since)
 }
 
 // Whether a file that gave no records holds a Records list at all (an empty list is a valid CloudTrail file).
-const HAS_RECORDS = `SELECT count(*) FILTER (WHERE Records IS NULL) AS missing
-FROM read_json($files, columns = {'Records': 'JSON'}, format = 'unstructured', maximum_object_size = ${MAX_OBJECT_BYTES})`;
+function hasRecords(maxObjectBytes: number): string {
+  return `SELECT count(*) FILTER (WHERE Records IS NULL) AS missing
+FROM read_json($files, columns = {'Records': 'JSON'}, format = 'unstructured', maximum_object_size = ${maxObjectBytes})`;
+}
 
 // Staging's own checks (files without records, records missing key fields) read these.
 const ALWAYS_STAGED = ['eventtime', 'eventid', 'eventname', 'eventsource'];
 
+/** The memory the embedded engine may use when the config does not say: peak RSS stays under 2 GB. */
+export const DEFAULT_MEMORY_LIMIT = '1GB';
+
+/**
+ * Turns DuckDB running out of memory or disk into an EngineLimitError that names the setting to change;
+ * other errors are returned unchanged. (With a very low memory_limit DuckDB's reader reports "Out of Memory"
+ * as a read error: that is the limit, not a bad file.)
+ */
+export function explainLimit(
+  error: unknown,
+  limits: { memoryLimit: string; tempDirectory: string },
+): unknown {
+  if (error instanceof EngineLimitError) return error;
+  const message = errorMessage(error);
+  if (/no space left on device|disk is full|ENOSPC|max_temp_directory_size/i.test(message)) {
+    return new EngineLimitError(
+      'engine-out-of-disk',
+      `the embedded engine ran out of disk space in ${limits.tempDirectory} (engine.duckdb.tempDirectory) while holding the window's events; free space there or set engine.duckdb.tempDirectory to a folder on a larger disk (${firstLine(message)})`,
+      { cause: error },
+    );
+  }
+  if (/out of memory/i.test(message)) {
+    return new EngineLimitError(
+      'engine-out-of-memory',
+      `the embedded engine ran out of memory at its limit of ${limits.memoryLimit} (engine.duckdb.memoryLimit); raise engine.duckdb.memoryLimit (beyond the limit the engine spills to disk, so it only needs room for the reader's working set) (${firstLine(message)})`,
+      { cause: error },
+    );
+  }
+  return error;
+}
+
+// Signals that mean the reader itself crashed on its input (as opposed to being killed from outside).
+const CRASH_SIGNALS = new Set<string>(['SIGSEGV', 'SIGBUS', 'SIGILL', 'SIGFPE', 'SIGABRT', 'SIGTRAP']);
+
 /** Opens the embedded DuckDB engine over a folder of CloudTrail files. */
 export async function openDuckDbEngine(options: DuckDbEngineOptions): Promise<QueryEngine> {
-  const instance = await DuckDBInstance.create(':memory:');
-  const connection = await instance.connect();
-  await connection.run(`SET TimeZone = 'UTC'`);
-  // Query progress feeds the progress line while the logs are read (no bar is printed by DuckDB itself).
-  await connection.run('SET enable_progress_bar = true');
-  await connection.run('SET enable_progress_bar_print = false');
-  // Row order of the staged table does not matter; not preserving it lets DuckDB stream with less memory.
-  await connection.run('SET preserve_insertion_order = false');
-  if (options.threads) await connection.run(`SET threads = ${Math.floor(options.threads)}`);
-  if (options.memoryLimit) {
-    // The config schema allows only sizes such as "4GB" here, so the value cannot carry SQL.
-    await connection.run(`SET memory_limit = '${options.memoryLimit.replace(/[^0-9A-Za-z. ]/g, '')}'`);
+  // The config schema allows only sizes such as "4GB" here, so the value cannot carry SQL or options.
+  const memoryLimit = (options.memoryLimit ?? DEFAULT_MEMORY_LIMIT).replace(/[^0-9A-Za-z. ]/g, '');
+  const isolate = options.isolate !== false;
+  // The window is staged into a database file in a private folder (the OS temp folder unless configured);
+  // DuckDB spills what does not fit in memory_limit beside it. Both are removed when the engine closes.
+  const workDir = await mkdtemp(join(options.tempDirectory ?? tmpdir(), 'trailwatch-engine-'));
+  const databasePath = join(workDir, 'window.duckdb');
+  const limits = { memoryLimit, tempDirectory: workDir };
+  const fastObjectBytes = readerObjectBytes(memoryLimit, options.threads ?? availableParallelism());
+  // Compressed bytes of log files per insert statement: about a tenth of the limit (JSON is ~10x its gzip).
+  const batchBytes = Math.max(1, Math.floor((sizeBytes(memoryLimit) || 2 ** 30) / 10));
+  const settings: Record<string, string> = {
+    memory_limit: memoryLimit,
+    temp_directory: join(workDir, 'spill'),
+    // Row order of the staged table does not matter; not preserving it lets DuckDB stream with less memory.
+    preserve_insertion_order: 'false',
+    ...(options.threads ? { threads: String(Math.floor(options.threads)) } : {}),
+  };
+  let instance: DuckDBInstance | null = null;
+  let connection: DuckDBConnection | null = null;
+
+  /** The query connection over the staged database (opened after staging, when the file is complete). */
+  async function queryConnection(): Promise<DuckDBConnection> {
+    if (connection) return connection;
+    instance = await DuckDBInstance.create(isolate ? databasePath : ':memory:', settings);
+    connection = await instance.connect();
+    await connection.run(`SET TimeZone = 'UTC'`);
+    // Query progress feeds the progress line while the logs are read (no bar is printed by DuckDB itself).
+    await connection.run('SET enable_progress_bar = true');
+    await connection.run('SET enable_progress_bar_print = false');
+    for (const macro of TRINO_COMPAT_MACROS) await connection.run(macro);
+    return connection;
   }
-  for (const macro of TRINO_COMPAT_MACROS) await connection.run(macro);
+
+  function closeQueryConnection(): void {
+    connection?.closeSync();
+    instance?.closeSync();
+    connection = null;
+    instance = null;
+  }
+
   let queryCount = 0;
-
-  async function createEmptyTable(): Promise<void> {
-    const columns = stagedColumns;
-    // The staged relation has exactly the projection's columns: create it from a read of zero files' shape.
-    await connection.run(`CREATE OR REPLACE TABLE cloudtrail_logs AS
-SELECT ${athenaProjection('r', columns).join(', ')}, account, region, day, "$path"
-FROM (SELECT CAST(NULL AS VARCHAR) AS "$path", CAST(NULL AS VARCHAR) AS account, CAST(NULL AS VARCHAR) AS region,
-             CAST(NULL AS VARCHAR) AS day, unnest(CAST([] AS ${recordsColumnType(columns)})) AS r)`);
-  }
-
-  async function insertFiles(
-    files: LogFile[],
-    window: TimeWindow,
-    onProgress?: (percent: number) => void,
-    maxObjectBytes = FAST_OBJECT_BYTES,
-  ): Promise<void> {
-    const statement = await connection.prepare(stagingInsert(stagedColumns, maxObjectBytes));
-    statement.bindValue(statement.parameterIndex('files'), listValue(files.map((f) => f.path)));
-    bindNullableVarchar(statement, 'since', window.since);
-    bindNullableVarchar(statement, 'until', window.until);
-    if (!onProgress) {
-      await statement.run();
-      return;
-    }
-    // One statement over every file lets DuckDB spread the files over its threads (separate statements per
-    // batch measured 4x slower); DuckDB's own query progress drives the progress line meanwhile.
-    const timer = setInterval(() => onProgress(connection.progress.percentage), 500);
-    try {
-      await statement.run();
-    } finally {
-      clearInterval(timer);
-    }
-  }
-
-  /** Inserts a batch; when it fails, halves it until the bad files are isolated and named. */
-  async function insertIsolatingFailures(
-    files: LogFile[],
-    window: TimeWindow,
-    errors: RunErrorEntry[],
-  ): Promise<number> {
-    try {
-      await insertFiles(files, window);
-      return 0;
-    } catch (error) {
-      if (files.length === 1) {
-        let reason = errorMessage(error);
-        // A file larger than the fast read's buffer gets one more try with the full limit.
-        if (/maximum_object_size/i.test(reason)) {
-          try {
-            await insertFiles(files, window, undefined, MAX_OBJECT_BYTES);
-            return 0;
-          } catch (retryError) {
-            reason = errorMessage(retryError);
-          }
-        }
-        errors.push({
-          scope: 'file',
-          id: files[0]!.path,
-          code: 'file-unreadable',
-          message: firstLine(reason),
-        });
-        return 1;
-      }
-      const middle = Math.ceil(files.length / 2);
-      return (
-        (await insertIsolatingFailures(files.slice(0, middle), window, errors)) +
-        (await insertIsolatingFailures(files.slice(middle), window, errors))
-      );
-    }
-  }
-
   // The columns the staged table keeps (all when unset); the fields the engine itself checks always stay.
   let stagedColumns: ReadonlySet<string> | undefined;
 
   async function stage(window: TimeWindow, columns?: readonly string[]): Promise<StageResult> {
     stagedColumns = columns ? new Set([...columns, ...ALWAYS_STAGED]) : undefined;
     const started = Date.now();
-    const files = await listLogFiles(options.logs, window);
+    // Files whose S3 key puts them days away from the window are not opened; they are counted.
+    const listed = await listLogFiles(options.logs);
+    const files = listed.filter((f) => mayHoldWindow(f.path, window));
+    let staging: StagingConnection;
+    if (isolate) {
+      // The child process writes the database file alone; the query connection opens it afterwards.
+      closeQueryConnection();
+      await rm(databasePath, { force: true });
+      await rm(`${databasePath}.wal`, { force: true });
+      staging = childStagingConnection(databasePath, settings, [`SET TimeZone = 'UTC'`]);
+    } else {
+      staging = localStagingConnection(await queryConnection());
+    }
+    let result: StageResult;
+    try {
+      result = await stageFiles(staging, files, window, started);
+    } catch (error) {
+      throw explainLimit(error, limits);
+    } finally {
+      await staging.close();
+    }
+    return { ...result, filesSkipped: listed.length - files.length };
+  }
+
+  async function stageFiles(
+    staging: StagingConnection,
+    files: LogFile[],
+    window: TimeWindow,
+    started: number,
+  ): Promise<StageResult> {
     const errors: RunErrorEntry[] = [];
+
+    async function createEmptyTable(): Promise<void> {
+      const columns = stagedColumns;
+      // The staged relation has exactly the projection's columns: create it from a read of zero files' shape.
+      await staging.run(`CREATE OR REPLACE TABLE cloudtrail_logs AS
+SELECT ${athenaProjection('r', columns).join(', ')}, account, region, day, "$path"
+FROM (SELECT CAST(NULL AS VARCHAR) AS "$path", CAST(NULL AS VARCHAR) AS account, CAST(NULL AS VARCHAR) AS region,
+             CAST(NULL AS VARCHAR) AS day, unnest(CAST([] AS ${recordsColumnType(columns)})) AS r)`);
+    }
+
+    async function insertFiles(
+      batch: LogFile[],
+      onProgress?: (percent: number) => void,
+      maxObjectBytes = fastObjectBytes,
+    ): Promise<void> {
+      // One statement over every file lets DuckDB spread the files over its threads (separate statements per
+      // batch measured 4x slower); DuckDB's own query progress drives the progress line meanwhile.
+      await staging.run(
+        stagingInsert(stagedColumns, maxObjectBytes),
+        { files: batch.map((f) => f.path), since: window.since, until: window.until },
+        onProgress,
+      );
+    }
+
+    /** Inserts a batch; when it fails (or crashes the reader), halves it until the bad files are named. */
+    async function insertIsolatingFailures(batch: LogFile[]): Promise<number> {
+      try {
+        await insertFiles(batch);
+        return 0;
+      } catch (error) {
+        failIfNotTheFiles(error);
+        if (batch.length === 1) {
+          let reason = errorMessage(error);
+          let cause = error;
+          // A file larger than the fast read's buffer gets one more try with the full limit.
+          if (/maximum_object_size/i.test(reason)) {
+            try {
+              await insertFiles(batch, undefined, MAX_OBJECT_BYTES);
+              return 0;
+            } catch (retryError) {
+              failIfNotTheFiles(retryError);
+              reason = errorMessage(retryError);
+              cause = retryError;
+            }
+          }
+          errors.push(
+            cause instanceof StagingCrash
+              ? {
+                  scope: 'file',
+                  id: batch[0]!.path,
+                  code: 'file-crashed-reader',
+                  message: `${firstLine(reason)} while reading this file (for example a record nested too deeply); its events were not evaluated`,
+                }
+              : { scope: 'file', id: batch[0]!.path, code: 'file-unreadable', message: firstLine(reason) },
+          );
+          return 1;
+        }
+        const middle = Math.ceil(batch.length / 2);
+        return (
+          (await insertIsolatingFailures(batch.slice(0, middle))) +
+          (await insertIsolatingFailures(batch.slice(middle)))
+        );
+      }
+    }
+
     await createEmptyTable();
     const progress =
       options.progress === false
@@ -185,23 +325,46 @@ FROM (SELECT CAST(NULL AS VARCHAR) AS "$path", CAST(NULL AS VARCHAR) AS account,
       }
     };
     let filesFailed = 0;
-    try {
-      if (files.length > 0) await insertFiles(files, window, progress ? onProgress : undefined);
-    } catch {
-      // Some file is unreadable: find which by halving the list, so every good file is still staged.
-      options.log.warn('a log file could not be read; isolating it', { files: files.length });
-      await createEmptyTable();
-      filesFailed += await insertIsolatingFailures(files, window, errors);
+    // Each batch is its own statement and commit: DuckDB holds an uncommitted insert's string blocks in
+    // memory, so one statement over a whole day grows with the day (measured: 80 MB of long strings did not
+    // fit an 80 MB limit as one insert). A batch of a few hundred MB of JSON keeps every thread busy.
+    const totalBytes = Math.max(
+      1,
+      files.reduce((sum, f) => sum + f.bytes, 0),
+    );
+    let doneBytes = 0;
+    for (const batch of batchBySize(files, batchBytes)) {
+      const bytes = batch.reduce((sum, f) => sum + f.bytes, 0);
+      const base = doneBytes;
+      try {
+        await insertFiles(
+          batch,
+          progress
+            ? (percent) => onProgress(((base + (percent / 100) * bytes) / totalBytes) * 100)
+            : undefined,
+        );
+      } catch (error) {
+        failIfNotTheFiles(error);
+        // Some file is unreadable: find which by halving the batch, so every good file is still staged.
+        options.log.warn('a log file could not be read; isolating it', { files: batch.length });
+        filesFailed += await insertIsolatingFailures(batch);
+      }
+      doneBytes += bytes;
     }
     onProgress(100);
     // A file that gave no records is either an empty CloudTrail file or not CloudTrail at all: ask only those.
-    const seen = await connection.runAndReadAll('SELECT DISTINCT "$path" AS path FROM cloudtrail_logs');
-    const withRecords = new Set(seen.getRowObjectsJson().map((r) => String(r.path)));
+    const seen = await staging.run('SELECT DISTINCT "$path" AS path FROM cloudtrail_logs');
+    const withRecords = new Set(seen.map((r) => String(r.path)));
     const failed = new Set(errors.map((e) => e.id));
     for (const file of files.filter((f) => !withRecords.has(f.path) && !failed.has(f.path))) {
-      const check = await connection.prepare(HAS_RECORDS);
-      check.bindValue(check.parameterIndex('files'), listValue([file.path]));
-      const missing = Number((await check.runAndReadAll()).getRowObjectsJson()[0]?.missing ?? 0);
+      let missing: number;
+      try {
+        const rows = await staging.run(hasRecords(fastObjectBytes), { files: [file.path] });
+        missing = Number(rows[0]?.missing ?? 0);
+      } catch (error) {
+        failIfNotTheFiles(error);
+        missing = 1;
+      }
       if (missing > 0) {
         errors.push({
           scope: 'file',
@@ -213,11 +376,11 @@ FROM (SELECT CAST(NULL AS VARCHAR) AS "$path", CAST(NULL AS VARCHAR) AS account,
       }
     }
     // Records missing the fields every rule keys on are kept (and evaluated), but said.
-    const incomplete = await connection.runAndReadAll(
+    const incomplete = await staging.run(
       `SELECT "$path" AS path, count(*) AS n FROM cloudtrail_logs
        WHERE eventtime IS NULL OR eventname IS NULL OR eventsource IS NULL OR eventid IS NULL GROUP BY 1 ORDER BY 1`,
     );
-    for (const row of incomplete.getRowObjectsJson()) {
+    for (const row of incomplete) {
       errors.push({
         scope: 'file',
         id: String(row.path),
@@ -226,12 +389,13 @@ FROM (SELECT CAST(NULL AS VARCHAR) AS "$path", CAST(NULL AS VARCHAR) AS account,
         message: `${String(row.n)} record(s) lack eventTime, eventName, eventSource or eventID; evaluated with those fields empty`,
       });
     }
-    const count = await connection.runAndReadAll(
+    const count = await staging.run(
       'SELECT count(*) AS n, min(eventtime) AS first_event, max(eventtime) AS last_event FROM cloudtrail_logs',
     );
-    const totals = count.getRowObjectsJson()[0];
+    const totals = count[0];
     const events = Number(totals?.n ?? 0);
-    const result: StageResult = {
+    progress?.done({ events, filesFailed });
+    return {
       files: files.length,
       filesFailed,
       events,
@@ -244,18 +408,38 @@ FROM (SELECT CAST(NULL AS VARCHAR) AS "$path", CAST(NULL AS VARCHAR) AS account,
       errors,
       queryId: `duckdb-stage`,
     };
-    progress?.done({ events, filesFailed });
-    return result;
+  }
+
+  /** Running out of memory or disk, or being killed from outside, is the engine's problem, not a file's. */
+  function failIfNotTheFiles(error: unknown): void {
+    const explained = explainLimit(error, limits);
+    if (explained instanceof EngineLimitError) throw explained;
+    if (error instanceof StagingCrash && error.signal === 'SIGKILL') {
+      // The kernel's out-of-memory killer sends SIGKILL: the limit is above what the machine can give.
+      throw new EngineLimitError(
+        'engine-out-of-memory',
+        `${error.message}; when the system kills it for lack of memory, lower engine.duckdb.memoryLimit (now ${memoryLimit}) so DuckDB spills to disk sooner`,
+        { cause: error },
+      );
+    }
+    // Any other death that is not the reader crashing on its input (a setup failure, another signal) ends
+    // staging: isolating files would name good files as bad.
+    if (error instanceof StagingCrash && !(error.signal && CRASH_SIGNALS.has(error.signal))) throw error;
   }
 
   async function* stream(sql: string, params: readonly unknown[]): AsyncGenerator<Row, QueryStats> {
     const started = Date.now();
     queryCount += 1;
-    const statement = await connection.prepare(sql);
-    bindPositional(statement, params);
-    const result = await statement.stream();
-    for await (const rows of result.yieldRowObjectJson()) {
-      for (const row of rows) yield row;
+    const db = await queryConnection();
+    try {
+      const statement = await db.prepare(sql);
+      bindPositional(statement, params);
+      const result = await statement.stream();
+      for await (const rows of result.yieldRowObjectJson()) {
+        for (const row of rows) yield row;
+      }
+    } catch (error) {
+      throw explainLimit(error, limits);
     }
     return { queryId: `duckdb-${queryCount}`, durationMs: Date.now() - started, bytesScanned: 0 };
   }
@@ -266,19 +450,32 @@ FROM (SELECT CAST(NULL AS VARCHAR) AS "$path", CAST(NULL AS VARCHAR) AS account,
     stream,
     run: (sql, params) => collectRows(stream(sql, params)),
     async close() {
-      connection.closeSync();
-      instance.closeSync();
+      closeQueryConnection();
+      await rm(workDir, { recursive: true, force: true });
     },
   };
 }
 
-function firstLine(text: string): string {
-  return text.split('\n')[0] ?? text;
+/** Splits files, in order, into runs of at most `maxBytes` (a larger file makes a batch of its own). */
+export function batchBySize(files: readonly LogFile[], maxBytes: number): LogFile[][] {
+  const batches: LogFile[][] = [];
+  let current: LogFile[] = [];
+  let bytes = 0;
+  for (const file of files) {
+    if (current.length > 0 && bytes + file.bytes > maxBytes) {
+      batches.push(current);
+      current = [];
+      bytes = 0;
+    }
+    current.push(file);
+    bytes += file.bytes;
+  }
+  if (current.length > 0) batches.push(current);
+  return batches;
 }
 
-function bindNullableVarchar(statement: DuckDBPreparedStatement, name: string, value: string | null): void {
-  if (value === null) statement.bindNull(statement.parameterIndex(name));
-  else statement.bindVarchar(statement.parameterIndex(name), value);
+function firstLine(text: string): string {
+  return text.split('\n')[0] ?? text;
 }
 
 /** Binds `?` parameters: strings as VARCHAR, integers as BIGINT, string arrays as VARCHAR[]. */

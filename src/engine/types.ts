@@ -13,6 +13,8 @@ export interface TimeWindow {
 export interface StageResult {
   files: number;
   filesFailed: number;
+  /** Files not opened because their S3 key puts them more than a day away from the window. */
+  filesSkipped?: number;
   events: number;
   bytesRead: number;
   durationMs: number;
@@ -36,7 +38,7 @@ export interface QueryEngine {
   readonly kind: 'duckdb' | 'athena';
   /**
    * Reads the raw logs of the window once and keeps them as the `cloudtrail_logs` relation that rule
-   * queries run against (DuckDB: an in-memory table; Athena: a CTAS table in the staging database).
+   * queries run against (DuckDB: a table in a database file of its own; Athena: a CTAS table in the staging database).
    * `columns` (Athena's lower-case names) limits the staged columns to those the rules read; unset: all.
    */
   stage(window: TimeWindow, columns?: readonly string[]): Promise<StageResult>;
@@ -45,4 +47,16 @@ export interface QueryEngine {
   /** Runs one SQL text with bound parameters and collects every row. */
   run(sql: string, params: readonly unknown[]): Promise<{ rows: Row[]; stats: QueryStats }>;
   close(): Promise<void>;
+}
+
+/** The engine needed more memory or disk than it was given: the run cannot be evaluated, and says why. */
+export class EngineLimitError extends Error {
+  override readonly name = 'EngineLimitError';
+  constructor(
+    readonly code: 'engine-out-of-memory' | 'engine-out-of-disk',
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
 }

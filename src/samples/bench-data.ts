@@ -24,8 +24,16 @@ import { ACCOUNTS, ORG_ID, REGIONS, roster } from './org.js';
 import type { Rng } from './random.js';
 import { createRng, deriveSeed } from './random.js';
 
-/** The benchmark's parameters; a change in any of them regenerates the data. */
+/** The benchmark's parameters (one million events); a change in any of them regenerates the data. */
 export const BENCH_PARAMETERS = { version: 1, seed: 20261120, events: 1_000_000, files: 200, date: DEFAULT_DATE };
+
+/** The parameters for a day of `events` events: files of the same size (5,000 events), so only the count grows. */
+export function benchParameters(events: number): BenchParameters {
+  return { ...BENCH_PARAMETERS, events, files: Math.max(1, Math.ceil(events / 5_000)) };
+}
+
+/** What a benchmark day is generated from. */
+export type BenchParameters = typeof BENCH_PARAMETERS;
 
 /** What ensureBenchData found or wrote. */
 export interface BenchData {
@@ -91,8 +99,12 @@ function sprinkle(rng: Rng, accountId: string, region: string, time: number): Cl
 }
 
 /** The JSON text of one benchmark file, in chunks, generated as it is compressed. */
-function* fileChunks(index: number, perFile: number, counter: { events: number }): Generator<string> {
-  const parameters = BENCH_PARAMETERS;
+function* fileChunks(
+  parameters: BenchParameters,
+  index: number,
+  perFile: number,
+  counter: { events: number },
+): Generator<string> {
   const rng = createRng(deriveSeed(parameters.seed, `bench-file:${index}`));
   const streams = ACCOUNTS.length * REGIONS.length;
   const account = ACCOUNTS[index % ACCOUNTS.length] ?? ACCOUNTS[0]!;
@@ -140,8 +152,7 @@ function* fileChunks(index: number, perFile: number, counter: { events: number }
   yield `${chunk}]}`;
 }
 
-function benchFilePath(dir: string, index: number): string {
-  const parameters = BENCH_PARAMETERS;
+function benchFilePath(parameters: BenchParameters, dir: string, index: number): string {
   const account = ACCOUNTS[index % ACCOUNTS.length] ?? ACCOUNTS[0]!;
   const region = REGIONS[Math.floor(index / ACCOUNTS.length) % REGIONS.length] ?? 'us-east-1';
   const streams = ACCOUNTS.length * REGIONS.length;
@@ -153,12 +164,17 @@ function benchFilePath(dir: string, index: number): string {
 }
 
 /**
- * Makes sure the 1,000,000-event benchmark data exists in `dir` (default: the OS temp folder), generating
- * it once; a completion marker with the same parameters means the files are reused.
+ * Makes sure a benchmark day of `events` events (default one million) exists in `dir` (default: a folder
+ * named after the count in the OS temp folder), generating it once; a completion marker with the same
+ * parameters means the files are reused.
  */
-export async function ensureBenchData(dir: string = join(tmpdir(), 'trailwatch-bench-1m')): Promise<BenchData> {
+export async function ensureBenchData(
+  dir?: string,
+  events: number = BENCH_PARAMETERS.events,
+): Promise<BenchData> {
   const started = Date.now();
-  const parameters = BENCH_PARAMETERS;
+  const parameters = benchParameters(events);
+  dir ??= join(tmpdir(), `trailwatch-bench-${events % 1_000_000 === 0 ? `${events / 1_000_000}m` : events}`);
   const markerPath = join(dir, MARKER);
   try {
     const marker = JSON.parse(await readFile(markerPath, 'utf8')) as {
@@ -192,10 +208,10 @@ export async function ensureBenchData(dir: string = join(tmpdir(), 'trailwatch-b
     while (next < parameters.files) {
       const index = next;
       next += 1;
-      const path = benchFilePath(dir, index);
+      const path = benchFilePath(parameters, dir, index);
       await mkdir(join(path, '..'), { recursive: true });
       const count = Math.min(perFile, parameters.events - index * perFile);
-      await pipeline(Readable.from(fileChunks(index, count, counter)), createGzip({ level: 6 }), createWriteStream(path));
+      await pipeline(Readable.from(fileChunks(parameters, index, count, counter)), createGzip({ level: 6 }), createWriteStream(path));
       bytes += (await stat(path)).size;
     }
   };

@@ -155,8 +155,12 @@ describe('detect on the Athena engine over the fake Athena', () => {
     await engine.close();
 
     expect(result.runs.map((r) => r.status)).toEqual(['failed', 'failed']);
+    // The engine's failure, then each rule named as not evaluated.
     expect(result.errors).toEqual([
       expect.objectContaining({ scope: 'engine', id: 'athena', code: 'staging-failed' }),
+      ...rules
+        .slice(0, 2)
+        .map((r) => expect.objectContaining({ scope: 'rule', id: r.id, code: 'rule-not-evaluated' })),
     ]);
     expect(result.errors[0]!.message).toMatch(/glue:CreateTable/);
   }, 30_000);

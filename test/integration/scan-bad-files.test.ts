@@ -138,6 +138,8 @@ describe('scan with nothing to audit', () => {
     expect(code).toBe(2);
     // The truncated file sits in the 2026/11/20 folder: it is not even read for an October window.
     expect(doc.run.filesRead).toBe(0);
+    // The three good files and the truncated one, all delivered on 2026-11-20, are counted as skipped.
+    expect(doc.run.filesSkipped).toBe(4);
     expect(doc.errors.filter((e) => e.severity !== 'warning').map((e) => e.code)).toEqual([
       'no-events-in-window',
     ]);

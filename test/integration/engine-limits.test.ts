@@ -1,0 +1,139 @@
+// The embedded engine under its limits: a memory limit below the staged window spills to disk and finds the
+// same; a limit that cannot be met ends the run explicitly (exit 2, every rule named as not evaluated); a
+// file that crashes DuckDB's reader is named and the rest is evaluated. Real DuckDB, real files, the CLI.
+import { randomBytes } from 'node:crypto';
+import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { sizeBytes } from '../../src/engine/duckdb.js';
+import type { FindingsFile } from '../../src/model.js';
+import { loadRules } from '../../src/rules/load.js';
+import { fillRecord } from '../../src/rules/test-cases.js';
+import { runCli } from '../support/cli.js';
+
+const ACCOUNT = '111122223333';
+const FILES = 120;
+const PER_FILE = 300;
+// Each record carries this many characters of incompressible request parameters, so the staged window is
+// larger than the limit however DuckDB compresses it.
+const PAD_CHARS = 4000;
+const LIMIT = '64MB';
+
+let root: string;
+let logs: string;
+
+async function scan(
+  name: string,
+  config: string,
+  extra: string[] = [],
+): Promise<{ code: number; doc: FindingsFile }> {
+  const out = join(root, `out-${name}`);
+  const configPath = join(root, `${name}.yaml`);
+  await writeFile(configPath, config);
+  const { code } = await runCli(['scan', '--logs', logs, '--out', out, '--config', configPath, ...extra]);
+  return { code, doc: JSON.parse(await readFile(join(out, 'findings.json'), 'utf8')) as FindingsFile };
+}
+
+const findingKeys = (doc: FindingsFile) => doc.findings.map((f) => `${f.ruleId} ${f.eventId ?? ''}`).sort();
+
+beforeAll(async () => {
+  root = await mkdtemp(join(tmpdir(), 'tw-limits-'));
+  logs = join(root, 'logs');
+  const dir = join(logs, 'AWSLogs', ACCOUNT, 'CloudTrail', 'us-east-1', '2026', '11', '20');
+  await mkdir(dir, { recursive: true });
+  let index = 0;
+  for (let f = 0; f < FILES; f += 1) {
+    const records = Array.from({ length: PER_FILE }, () => {
+      index += 1;
+      const pad = randomBytes((PAD_CHARS * 3) / 4).toString('base64');
+      // Every 200th event stops a trail: the findings to compare.
+      return index % 200 === 0
+        ? fillRecord(
+            {
+              eventSource: 'cloudtrail.amazonaws.com',
+              eventName: 'StopLogging',
+              requestParameters: { name: 'org-trail', pad },
+            },
+            index,
+          )
+        : fillRecord(
+            { eventSource: 's3.amazonaws.com', eventName: 'GetObject', requestParameters: { pad } },
+            index,
+          );
+    });
+    await writeFile(
+      join(dir, `${ACCOUNT}_CloudTrail_us-east-1_20261120T1200Z_f${f}.json.gz`),
+      gzipSync(JSON.stringify({ Records: records }), { level: 1 }),
+    );
+  }
+});
+
+describe('the embedded engine under a memory limit', () => {
+  it('spills to disk and finds exactly what it finds without the limit', async () => {
+    // The staged request parameters alone are over twice the limit: the window cannot sit in memory.
+    expect(FILES * PER_FILE * PAD_CHARS).toBeGreaterThan(2 * sizeBytes(LIMIT));
+    const limited = await scan('limited', `engine:\n  duckdb:\n    memoryLimit: ${LIMIT}\n    threads: 1\n`);
+    const free = await scan('free', 'engine:\n  duckdb:\n    memoryLimit: 2GB\n');
+    expect(limited.doc.errors.filter((e) => e.severity !== 'warning')).toEqual([]);
+    expect(limited.code).toBe(0);
+    expect(limited.doc.run.eventsRead).toBe(FILES * PER_FILE);
+    expect(findingKeys(limited.doc)).toEqual(findingKeys(free.doc));
+    expect(limited.doc.findings.filter((f) => f.ruleId === 'trail-tampering')).toHaveLength(
+      (FILES * PER_FILE) / 200,
+    );
+  }, 120_000);
+
+  it('ends explicitly when the limit cannot be met: the limit named, every rule not evaluated, exit 2', async () => {
+    const { code, doc } = await scan('starved', 'engine:\n  duckdb:\n    memoryLimit: 8MB\n');
+    expect(code).toBe(2);
+    expect(doc.run.complete).toBe(false);
+    expect(doc.findings).toEqual([]);
+    const engineError = doc.errors.find((e) => e.scope === 'engine');
+    expect(engineError?.code).toBe('engine-out-of-memory');
+    expect(engineError?.message).toContain('8MB (engine.duckdb.memoryLimit)');
+    // Out of memory is the engine's problem: no file is blamed for it.
+    expect(doc.errors.filter((e) => e.scope === 'file')).toEqual([]);
+    const ruleIds = (await loadRules()).map((r) => r.id).sort();
+    expect(
+      doc.errors
+        .filter((e) => e.code === 'rule-not-evaluated')
+        .map((e) => e.id)
+        .sort(),
+    ).toEqual(ruleIds);
+    expect(doc.run.rules.every((r) => r.status === 'failed')).toBe(true);
+  }, 60_000);
+});
+
+describe('a file that crashes DuckDB’s JSON reader', () => {
+  it('is named while every other file is evaluated, and the run exits 2', async () => {
+    const deepRoot = await mkdtemp(join(tmpdir(), 'tw-deep-'));
+    const dir = join(deepRoot, 'AWSLogs', ACCOUNT, 'CloudTrail', 'us-east-1', '2026', '11', '20');
+    await mkdir(dir, { recursive: true });
+    const stop = (index: number, requestParameters: string) =>
+      JSON.stringify(
+        fillRecord(
+          { eventSource: 'cloudtrail.amazonaws.com', eventName: 'StopLogging', requestParameters: 0 },
+          index,
+        ),
+      ).replace('"requestParameters":0', `"requestParameters":${requestParameters}`);
+    // About 70,000 levels of nesting segfaults DuckDB 1.5's reader (the whole process, without a word).
+    const depth = 70_000;
+    const deep = `${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}`;
+    await writeFile(join(dir, 'deep.json'), `{"Records":[${stop(1, deep)}]}`);
+    for (const name of ['a', 'b', 'c']) {
+      await writeFile(join(dir, `${name}.json`), `{"Records":[${stop(name.charCodeAt(0), '{"name":"t"}')}]}`);
+    }
+    const out = join(deepRoot, 'out');
+    const { code } = await runCli(['scan', '--logs', deepRoot, '--out', out, '--config', '/dev/null']);
+    const doc = JSON.parse(await readFile(join(out, 'findings.json'), 'utf8')) as FindingsFile;
+    expect(code).toBe(2);
+    expect(doc.run.eventsRead).toBe(3);
+    expect(doc.findings.filter((f) => f.ruleId === 'trail-tampering')).toHaveLength(3);
+    expect(doc.errors.filter((e) => e.severity !== 'warning').map((e) => [e.code, e.id])).toEqual([
+      ['file-crashed-reader', join(dir, 'deep.json')],
+    ]);
+    expect(doc.run.complete).toBe(false);
+  }, 60_000);
+});
