@@ -1,6 +1,8 @@
 // The embedded engine under its limits: a memory limit below the staged window spills to disk and finds the
 // same; a limit that cannot be met ends the run explicitly (exit 2, every rule named as not evaluated); a
 // file that crashes DuckDB's reader is named and the rest is evaluated. Real DuckDB, real files, the CLI.
+// The spill case needs a window over twice the smallest workable limit (~64 MB), so it reads ~150 MB of JSON
+// twice: seconds on an idle machine, minutes on a loaded one, hence the long timeouts.
 import { randomBytes } from 'node:crypto';
 import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -83,7 +85,7 @@ describe('the embedded engine under a memory limit', () => {
     expect(limited.doc.findings.filter((f) => f.ruleId === 'trail-tampering')).toHaveLength(
       (FILES * PER_FILE) / 200,
     );
-  }, 120_000);
+  }, 300_000);
 
   it('ends explicitly when the limit cannot be met: the limit named, every rule not evaluated, exit 2', async () => {
     const { code, doc } = await scan('starved', 'engine:\n  duckdb:\n    memoryLimit: 8MB\n');
@@ -103,7 +105,7 @@ describe('the embedded engine under a memory limit', () => {
         .sort(),
     ).toEqual(ruleIds);
     expect(doc.run.rules.every((r) => r.status === 'failed')).toBe(true);
-  }, 60_000);
+  }, 180_000);
 });
 
 describe('a file that crashes DuckDB’s JSON reader', () => {
@@ -135,5 +137,5 @@ describe('a file that crashes DuckDB’s JSON reader', () => {
       ['file-crashed-reader', join(dir, 'deep.json')],
     ]);
     expect(doc.run.complete).toBe(false);
-  }, 60_000);
+  }, 180_000);
 });
