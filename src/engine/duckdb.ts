@@ -12,7 +12,7 @@ import type { Logger } from '../shared/log.js';
 import { startProgress } from '../shared/progress.js';
 import { athenaProjection, recordsColumnType } from './cloudtrail-schema.js';
 import { collectRows } from './collect-rows.js';
-import { findLogFiles, literalPath, type LogFile } from './log-files.js';
+import { findLogFiles, literalPath, mayHoldWindow, type LogFile } from './log-files.js';
 import {
   FILE_CONTENT_SQL,
   fileContentProblem,
@@ -211,9 +211,9 @@ export async function openDuckDbEngine(options: DuckDbEngineOptions): Promise<Qu
     stagedColumns = columns ? new Set([...columns, ...ALWAYS_STAGED]) : undefined;
     const started = Date.now();
     // Files whose S3 key puts them days away from the window are not opened; they are counted.
-    const everything = await findLogFiles(options.logs, { exclude: options.exclude ?? [] });
-    const found = await findLogFiles(options.logs, { window, exclude: options.exclude ?? [] });
-    const files = found.files;
+    // One walk of the folder; files whose S3 key puts them days away from the window are counted, not read.
+    const found = await findLogFiles(options.logs, { exclude: options.exclude ?? [] });
+    const files = found.files.filter((f) => mayHoldWindow(f.path, window));
     let staging: StagingConnection;
     if (isolate) {
       // The child process writes the database file alone; the query connection opens it afterwards.
@@ -232,7 +232,7 @@ export async function openDuckDbEngine(options: DuckDbEngineOptions): Promise<Qu
     } finally {
       await staging.close();
     }
-    return { ...result, filesSkipped: everything.files.length - files.length };
+    return { ...result, filesSkipped: found.files.length - files.length };
   }
 
   async function stageFiles(
