@@ -12,7 +12,8 @@ import type { Config } from '../config/schema.js';
 import type { AthenaTableFacts } from '../model.js';
 import { errorMessage, type RunErrorEntry } from '../shared/errors.js';
 import type { Logger } from '../shared/log.js';
-import { ATHENA_LIMITS, type AthenaRunner } from './athena.js';
+import type { AthenaRunner } from './athena.js';
+import { ATHENA_LIMITS } from './athena-sql.js';
 import {
   createDatabaseDdl,
   createTableDdl,

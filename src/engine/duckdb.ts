@@ -11,14 +11,18 @@ import { errorMessage, type RunErrorEntry } from '../shared/errors.js';
 import type { Logger } from '../shared/log.js';
 import { startProgress } from '../shared/progress.js';
 import { athenaProjection, recordsColumnType } from './cloudtrail-schema.js';
+import {
+  DEFAULT_MEMORY_LIMIT,
+  explainLimit,
+  firstLine,
+  MAX_OBJECT_BYTES,
+  readerObjectBytes,
+  sizeBytes,
+} from './engine-limits.js';
 import { collectRows } from './collect-rows.js';
 import { findLogFiles, literalPath, mayHoldWindow, type LogFile } from './log-files.js';
-import {
-  FILE_CONTENT_SQL,
-  fileContentProblem,
-  settleStagedEvents,
-  stagingTimeFilter,
-} from './staged-events.js';
+import { FILE_CONTENT_SQL, fileContentProblem, settleStagedEvents } from './staged-events.js';
+import { ALWAYS_STAGED, batchBySize, stagingInsert } from './staging-sql.js';
 import {
   childStagingConnection,
   localStagingConnection,
@@ -54,107 +58,6 @@ export interface DuckDbEngineOptions {
   log: Logger;
   /** Show progress while reading files (default true). */
   progress?: boolean;
-}
-
-// One CloudTrail file is one JSON object. The reader's buffers are sized by this limit: 64 MB reads a
-// million events about 15% faster than 256 MB (measured); a larger file fails that first read and is retried
-// alone with the larger limit, so it is still read.
-const MAX_OBJECT_BYTES = 256 * 1024 * 1024;
-const FAST_OBJECT_BYTES = 64 * 1024 * 1024;
-const MIN_OBJECT_BYTES = 2 * 1024 * 1024;
-
-const UNITS: Record<string, number> = {
-  K: 1e3,
-  M: 1e6,
-  G: 1e9,
-  T: 1e12,
-  KI: 2 ** 10,
-  MI: 2 ** 20,
-  GI: 2 ** 30,
-  TI: 2 ** 40,
-};
-
-/** Bytes of a DuckDB size such as "1GB" or "512 MiB" (the config schema's form). */
-export function sizeBytes(size: string): number {
-  const m = /^(\d+(?:\.\d+)?)\s*([KMGT]i?)B$/i.exec(size.trim());
-  if (!m) return Number.NaN;
-  return Number(m[1]) * (UNITS[m[2]!.toUpperCase()] ?? Number.NaN);
-}
-
-/**
- * The fast read's object size under a memory limit: each reading thread holds about twice this in buffers
- * (measured: 64 MB per file asks DuckDB for 128 MB), beside a fixed ~32 MB and the staged columns' blocks.
- * A twelfth of each thread's share keeps the reader well inside the limit (80 MB with one thread worked).
- */
-export function readerObjectBytes(memoryLimit: string, threads: number): number {
-  const share = sizeBytes(memoryLimit) / Math.max(1, threads) / 12;
-  if (!Number.isFinite(share)) return FAST_OBJECT_BYTES;
-  return Math.max(MIN_OBJECT_BYTES, Math.min(FAST_OBJECT_BYTES, Math.floor(share)));
-}
-
-// Partition columns as the Athena table's partition projection derives them from the S3 key, for both the
-// account trail layout (AWSLogs/<account>/CloudTrail/...) and the organization trail layout
-// (AWSLogs/<org-id>/<account>/CloudTrail/...). Computed once per file, before its records are unnested.
-const PARTITIONS = [
-  `NULLIF(regexp_extract(filename, 'AWSLogs/(?:o-[a-z0-9]+/)?([0-9]{12})/CloudTrail/', 1), '') AS account`,
-  `NULLIF(regexp_extract(filename, '/CloudTrail/([a-z0-9-]+)/[0-9]{4}/', 1), '') AS region`,
-  `NULLIF(regexp_extract(filename, '/CloudTrail/[a-z0-9-]+/([0-9]{4}/[0-9]{2}/[0-9]{2})/', 1), '') AS day`,
-];
-
-/** The raw relation over `filesExpr` (a DuckDB list of paths): Athena's columns, before any window. */
-export function rawRelationSql(filesExpr: string): string {
-  return `SELECT ${athenaProjection('r').join(', ')}, account, region, day, "$path"
-FROM (
-  SELECT filename AS "$path", ${PARTITIONS.join(', ')}, unnest(Records) AS r
-  FROM read_json(${filesExpr}, columns = {'Records': '${recordsColumnType()}'},
-                 format = 'unstructured', filename = true, maximum_object_size = ${MAX_OBJECT_BYTES})
-)`;
-}
-
-function stagingInsert(columns?: ReadonlySet<string>, maxObjectBytes = FAST_OBJECT_BYTES): string {
-  return `INSERT INTO cloudtrail_logs
-SELECT ${athenaProjection('r', columns).join(',\n       ')},
-       account, region, day, "$path"
-FROM (
-  SELECT filename AS "$path", ${PARTITIONS.join(', ')}, unnest(Records) AS r
-  FROM read_json($files, columns = {'Records': '${recordsColumnType(columns)}'},
-                 format = 'unstructured', filename = true, maximum_object_size = ${maxObjectBytes})
-)
-WHERE ${stagingTimeFilter('r')}`;
-}
-
-// Staging's own checks (files without records, records missing key fields) read these.
-const ALWAYS_STAGED = ['eventtime', 'eventid', 'eventname', 'eventsource'];
-
-/** The memory the embedded engine may use when the config does not say: peak RSS stays under 2 GB. */
-export const DEFAULT_MEMORY_LIMIT = '1GB';
-
-/**
- * Turns DuckDB running out of memory or disk into an EngineLimitError that names the setting to change;
- * other errors are returned unchanged. (With a very low memory_limit DuckDB's reader reports "Out of Memory"
- * as a read error: that is the limit, not a bad file.)
- */
-export function explainLimit(
-  error: unknown,
-  limits: { memoryLimit: string; tempDirectory: string },
-): unknown {
-  if (error instanceof EngineLimitError) return error;
-  const message = errorMessage(error);
-  if (/no space left on device|disk is full|ENOSPC|max_temp_directory_size/i.test(message)) {
-    return new EngineLimitError(
-      'engine-out-of-disk',
-      `the embedded engine ran out of disk space in ${limits.tempDirectory} (engine.duckdb.tempDirectory) while holding the window's events; free space there or set engine.duckdb.tempDirectory to a folder on a larger disk (${firstLine(message)})`,
-      { cause: error },
-    );
-  }
-  if (/out of memory/i.test(message)) {
-    return new EngineLimitError(
-      'engine-out-of-memory',
-      `the embedded engine ran out of memory at its limit of ${limits.memoryLimit} (engine.duckdb.memoryLimit); raise engine.duckdb.memoryLimit (beyond the limit the engine spills to disk, so it only needs room for the reader's working set) (${firstLine(message)})`,
-      { cause: error },
-    );
-  }
-  return error;
 }
 
 // Signals that mean the reader itself crashed on its input (as opposed to being killed from outside).
@@ -481,28 +384,6 @@ FROM (SELECT CAST(NULL AS VARCHAR) AS "$path", CAST(NULL AS VARCHAR) AS account,
       await rm(workDir, { recursive: true, force: true });
     },
   };
-}
-
-/** Splits files, in order, into runs of at most `maxBytes` (a larger file makes a batch of its own). */
-export function batchBySize(files: readonly LogFile[], maxBytes: number): LogFile[][] {
-  const batches: LogFile[][] = [];
-  let current: LogFile[] = [];
-  let bytes = 0;
-  for (const file of files) {
-    if (current.length > 0 && bytes + file.bytes > maxBytes) {
-      batches.push(current);
-      current = [];
-      bytes = 0;
-    }
-    current.push(file);
-    bytes += file.bytes;
-  }
-  if (current.length > 0) batches.push(current);
-  return batches;
-}
-
-function firstLine(text: string): string {
-  return text.split('\n')[0] ?? text;
 }
 
 /** Binds `?` parameters: strings as VARCHAR, integers as BIGINT, string arrays as VARCHAR[]. */

@@ -16,9 +16,6 @@ import {
   GetEventSelectorsCommand,
   GetTrailStatusCommand,
   paginateListTrails,
-  type AdvancedEventSelector,
-  type EventSelector,
-  type Trail,
 } from '@aws-sdk/client-cloudtrail';
 import { DescribeRegionsCommand } from '@aws-sdk/client-ec2';
 import { paginateListRegions } from '@aws-sdk/client-account';
@@ -41,14 +38,8 @@ import {
 import { fanOut } from '../shared/fan-out.js';
 import type { Logger } from '../shared/log.js';
 import type { Progress } from '../shared/progress.js';
-import type {
-  AccountRecord,
-  AdvancedEventSelectorRecord,
-  EventSelectorRecord,
-  OrgSnapshot,
-  RegionRecord,
-  TrailRecord,
-} from './snapshot.js';
+import type { AccountRecord, OrgSnapshot, RegionRecord, TrailRecord } from './snapshot.js';
+import { iso, toAdvancedSelector, toEventSelector, toTrailRecord } from './trail-records.js';
 
 /** Starts a progress report once the number of accounts is known. */
 export type ProgressFactory = (total: number) => Progress;
@@ -81,57 +72,6 @@ async function stage<T>(name: AwsStage, what: string, work: () => Promise<T>): P
     const { code, message } = classifyAwsError(error, name);
     throw new StageError(code, `${what}: ${message}`, { cause: error });
   }
-}
-
-function iso(date: Date | undefined): string | null {
-  return date && !Number.isNaN(date.getTime()) ? date.toISOString() : null;
-}
-
-function ownerOf(arn: string): string {
-  return arn.split(':')[4] ?? '';
-}
-
-function toTrailRecord(trail: Trail, arn: string, homeRegion: string): TrailRecord {
-  return {
-    arn,
-    name: trail.Name ?? arn.split('/').pop() ?? arn,
-    ownerAccountId: ownerOf(arn),
-    homeRegion: trail.HomeRegion ?? homeRegion,
-    isMultiRegion: trail.IsMultiRegionTrail ?? false,
-    isOrganizationTrail: trail.IsOrganizationTrail ?? false,
-    includeGlobalServiceEvents: trail.IncludeGlobalServiceEvents ?? false,
-    s3BucketName: trail.S3BucketName ?? null,
-    kmsKeyId: trail.KmsKeyId ?? null,
-    logFileValidationEnabled: trail.LogFileValidationEnabled ?? false,
-    status: null,
-    eventSelectors: null,
-    advancedEventSelectors: null,
-    errors: [],
-  };
-}
-
-function toEventSelector(s: EventSelector): EventSelectorRecord {
-  return {
-    readWriteType: s.ReadWriteType ?? null,
-    includeManagementEvents: s.IncludeManagementEvents ?? null,
-    excludeManagementEventSources: s.ExcludeManagementEventSources ?? [],
-    dataResourceTypes: (s.DataResources ?? []).flatMap((d) => (d.Type ? [d.Type] : [])),
-  };
-}
-
-function toAdvancedSelector(s: AdvancedEventSelector): AdvancedEventSelectorRecord {
-  return {
-    name: s.Name ?? null,
-    fieldSelectors: (s.FieldSelectors ?? []).map((f) => ({
-      field: f.Field ?? '',
-      ...(f.Equals ? { equals: f.Equals } : {}),
-      ...(f.NotEquals ? { notEquals: f.NotEquals } : {}),
-      ...(f.StartsWith ? { startsWith: f.StartsWith } : {}),
-      ...(f.NotStartsWith ? { notStartsWith: f.NotStartsWith } : {}),
-      ...(f.EndsWith ? { endsWith: f.EndsWith } : {}),
-      ...(f.NotEndsWith ? { notEndsWith: f.NotEndsWith } : {}),
-    })),
-  };
 }
 
 const ACCOUNT_API_STATUS: Record<string, RegionRecord['optInStatus']> = {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config/load.js';
-import { ATHENA_LIMITS } from '../../src/engine/athena.js';
+import { ATHENA_LIMITS } from '../../src/engine/athena-sql.js';
 import { setupStatements } from '../../src/engine/athena-sync.js';
 import { projectedValues, tableSpecs } from '../../src/engine/athena-table.js';
 

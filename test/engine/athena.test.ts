@@ -4,17 +4,16 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createClientFactory } from '../../src/aws/clients.js';
 import { parseConfig } from '../../src/config/load.js';
+import { openAthenaEngine, type AthenaEngineOptions } from '../../src/engine/athena.js';
 import {
   ATHENA_LIMITS,
   athenaValue,
   failedObject,
   fitToAthenaLimits,
-  openAthenaEngine,
   parseAthenaArray,
   sqlLiteral,
   withStagedRelation,
-  type AthenaEngineOptions,
-} from '../../src/engine/athena.js';
+} from '../../src/engine/athena-sql.js';
 import { fillRecord } from '../../src/rules/test-cases.js';
 import { silentLogger } from '../../src/shared/log.js';
 import {

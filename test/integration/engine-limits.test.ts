@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { sizeBytes } from '../../src/engine/duckdb.js';
+import { sizeBytes } from '../../src/engine/engine-limits.js';
 import type { FindingsFile } from '../../src/model.js';
 import { loadRules } from '../../src/rules/load.js';
 import { fillRecord } from '../../src/rules/test-cases.js';

@@ -1,10 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import {
-  coverageLine,
-  evaluateCoverage,
-  recordsManagementWrites,
-  type CoverageOptions,
-} from '../../src/trails/evaluate.js';
+import { coverageLine, evaluateCoverage, type CoverageOptions } from '../../src/trails/evaluate.js';
+import { recordsManagementWrites } from '../../src/trails/trail-facts.js';
 import type { OrgSnapshot } from '../../src/trails/snapshot.js';
 import { NOW, account, snapshot, trail } from './fixtures.js';
 

@@ -13,7 +13,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative, sep } from 'node:path';
-import { rawRelationSql } from '../../engine/duckdb.js';
+import { rawRelationSql } from '../../engine/staging-sql.js';
 import { maskSql } from '../../rules/sql-text.js';
 import { listLogFiles, type LogFile } from '../../engine/log-files.js';
 import { TRINO_COMPAT_MACROS } from '../../engine/trino-compat.js';
