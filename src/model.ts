@@ -6,6 +6,9 @@ export type Tier = 'alert' | 'review';
 /** How bad it is. */
 export type Risk = 'high' | 'medium' | 'low';
 
+/** Whether a finding's group was seen in the history's previous days; `unknown` while there is no history. */
+export type Novelty = 'new' | 'recurring' | 'unknown';
+
 /** Which suppression hid a finding and why; the finding is kept and listed, never silently dropped. */
 export interface SuppressionRef {
   /** The suppression's id, or where it was written (`suppressions[2]`). */
@@ -61,6 +64,10 @@ export interface Finding {
   consoleUrl?: string | null;
   suppressed: boolean;
   suppression?: SuppressionRef;
+  /** Whether its group (rule, principal, event name, account…) was seen in the previous days. */
+  novelty?: Novelty;
+  /** Set (true) when its rule watches source IPs and this address was never seen for its principal before. */
+  newSourceIp?: boolean;
 }
 
 /** Status of one account-region (or account) in the trail coverage audit. */
@@ -134,6 +141,20 @@ export interface RunFacts {
   ciRunUrl?: string;
   /** On Athena: what each CloudTrail table projects, and whether it covered the organization. */
   athenaTables?: AthenaTableFacts[];
+  /** What "new" was judged against: the history read from the previous bundle. */
+  history?: HistoryFacts;
+}
+
+/** The history a run compared its findings with, and where it came from. */
+export interface HistoryFacts {
+  /** The day the run's findings are recorded under (YYYY-MM-DD). */
+  date: string;
+  /** How many days back a group counts as seen (config history.days). */
+  days: number;
+  /** The previous days found within that span: 0 means the baseline is being built (novelty unknown). */
+  previousDays: number;
+  /** Where the previous history was read from (a folder's history.json, an S3 key), or null: none found. */
+  source: string | null;
 }
 
 /** What one Athena CloudTrail table projects, compared with the organization, after any sync. */

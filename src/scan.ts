@@ -2,11 +2,14 @@
 // the caller opened another) → rules → classify → outputs.
 import { randomBytes } from 'node:crypto';
 import { classify } from './classify/classify.js';
+import { groupingOfRules } from './classify/group.js';
+import { historyDay, lookback, nextHistory } from './classify/history.js';
 import type { Config } from './config/schema.js';
 import { checkConfigRuleIds } from './config/rule-ids.js';
 import { detect } from './detect.js';
 import { COVERAGE_CHECKS } from './trails/evaluate.js';
 import { writeFindingFormats, writeFindingsJson, writeManifest, writeQueriesRun } from './deliver/bundle.js';
+import { folderHistory, loadHistory, writeHistory, type HistorySource } from './deliver/history-file.js';
 import type { DigestModel } from './report/digest-model.js';
 import type { DigestEmail } from './report/email.js';
 import { openDuckDbEngine } from './engine/duckdb.js';
@@ -78,6 +81,8 @@ export interface LocalScanOptions {
   finalOutDir?: string;
   /** On Athena: the CloudTrail tables' projection compared with the organization, for the evidence. */
   athenaTables?: AthenaTableFacts[];
+  /** Where the previous history is (default: history.json of the previous bundle in finalOutDir). */
+  history?: HistorySource;
 }
 
 /** What a local scan wrote and found. */
@@ -153,17 +158,27 @@ export async function scanLocal(options: LocalScanOptions): Promise<LocalScanRes
   } finally {
     await engine.close();
   }
+  // The history is kept per audited day: the window's, or (no window) that of the first event read.
+  const historyDate = (window.since ?? detected.stage?.firstEvent ?? startedAt.toISOString()).slice(0, 10);
+  const previous = await loadHistory(
+    options.history ?? (options.finalOutDir ? folderHistory(options.finalOutDir) : undefined),
+  );
+  const previousDays = lookback(previous.history, historyDate, config.history.days);
+  const grouping = groupingOfRules(rules);
   // Rule and coverage findings pass through the same suppressions; matching never touches the SQL.
   const classified = classify({
     findings: detected.findings,
     coverage: options.coverage?.findings ?? [],
     suppressions: config.suppressions,
     today,
+    grouping,
+    previousDays,
   });
   const errors: RunErrorEntry[] = [
     ...detected.errors,
     ...(options.coverage?.errors ?? []),
     ...classified.warnings,
+    ...(previous.problem ? [previous.problem] : []),
   ];
   // Nothing to look at is not a clean day: a missing sync, a wrong folder or a stopped organization trail
   // all look like this.
@@ -206,6 +221,12 @@ export async function scanLocal(options: LocalScanOptions): Promise<LocalScanRes
     rules: detected.runs,
     complete: !isIncomplete(errors),
     ...(options.athenaTables ? { athenaTables: options.athenaTables } : {}),
+    history: {
+      date: historyDate,
+      days: config.history.days,
+      previousDays: previousDays.length,
+      source: previous.source,
+    },
     ...(process.env.GITHUB_RUN_ID && process.env.GITHUB_SERVER_URL && process.env.GITHUB_REPOSITORY
       ? {
           ciRunUrl: `${process.env.GITHUB_SERVER_URL}/${process.env.GITHUB_REPOSITORY}/actions/runs/${process.env.GITHUB_RUN_ID}`,
@@ -231,6 +252,15 @@ export async function scanLocal(options: LocalScanOptions): Promise<LocalScanRes
     ...(await writeFindingFormats(options.outDir, doc, rules)),
     ...(options.coverage?.files ?? []),
     ...(await writeQueriesRun(options.outDir, detected.runs)),
+    // Today's groups join the previous days, carried forward into this bundle for the next run to read.
+    await writeHistory(
+      options.outDir,
+      nextHistory(
+        previous.history,
+        historyDay(historyDate, classified.findings, grouping),
+        config.history.days,
+      ),
+    ),
   ];
   const late: RunErrorEntry[] = [];
   let report: ReportOutput | undefined;

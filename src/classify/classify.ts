@@ -5,6 +5,8 @@ import { suppressionLabel } from '../config/suppressions.js';
 import type { CoverageFinding, Finding, Risk, SuppressionRef, SuppressionStatus, Tier } from '../model.js';
 import type { RawFinding } from '../rules/evaluate.js';
 import type { RunErrorEntry } from '../shared/errors.js';
+import { DEFAULT_GROUPING, groupKeyOf, type GroupingOf } from './group.js';
+import { baselineFrom, type HistoryDay } from './history.js';
 import { compileSuppression, type MatchSubject } from './match.js';
 
 const TIER_ORDER: Record<Tier, number> = { alert: 0, review: 1 };
@@ -30,6 +32,10 @@ export interface ClassifyInput {
   suppressions: readonly Suppression[];
   /** YYYY-MM-DD: a suppression applies through its expiry date. */
   today: string;
+  /** How each rule groups its findings (default: principal, event name, account). */
+  grouping?: GroupingOf;
+  /** The history's previous days (see lookback): none, and every finding's novelty is `unknown`. */
+  previousDays?: readonly HistoryDay[];
 }
 
 /** The classified run. */
@@ -65,7 +71,8 @@ function compareFindings(a: Finding, b: Finding): number {
 
 /**
  * Applies suppressions to rule and coverage findings alike (the first active suppression that matches
- * wins; a suppressed finding is kept and marked with it), orders findings (alerts first, then by risk,
+ * wins; a suppressed finding is kept and marked with it), judges each finding's group new or recurring
+ * against the history's previous days (and a watched principal's source IP new or not), orders findings (alerts first, then by risk,
  * rule and time) and reports what each suppression did: how many it hid, or, once expired, how many it
  * shows again.
  */
@@ -95,10 +102,21 @@ export function classify(input: ClassifyInput): Classified {
       expires: hit.s.expires,
     };
   };
+  const groupingOf = input.grouping ?? (() => DEFAULT_GROUPING);
+  const baseline = baselineFrom(input.previousDays ?? []);
   const findings = input.findings
     .map((f): Finding => {
       const ref = decide(f);
-      return ref ? { ...f, suppressed: true, suppression: ref } : { ...f, suppressed: false };
+      const grouping = groupingOf(f.ruleId);
+      const seen: Pick<Finding, 'novelty' | 'newSourceIp'> = {
+        novelty: baseline.novelty(groupKeyOf(f, grouping.by)),
+        ...(grouping.newSourceIp && baseline.newSourceIp(f.principal, f.sourceIp)
+          ? { newSourceIp: true }
+          : {}),
+      };
+      return ref
+        ? { ...f, suppressed: true, suppression: ref, ...seen }
+        : { ...f, suppressed: false, ...seen };
     })
     .sort(compareFindings);
   const coverage = (input.coverage ?? []).map((c): CoverageFinding => {

@@ -255,6 +255,8 @@ export const configSchema = z.strictObject({
   aws: awsSchema.optional(),
   coverage: coverageSchema.default({ deliveryLagHours: 24 }),
   report: reportSchema.default({ pdf: true, paper: 'A4', maxEventsPerGroup: 10 }),
+  /** "What is new": how many previous days of history a group is compared with. */
+  history: historySchema.default({ days: 14 }),
   email: emailSchema.optional(),
 });
 

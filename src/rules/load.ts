@@ -86,6 +86,7 @@ async function loadDir(dir: string, problems: string[]): Promise<RuleDefinition[
       references: rule.references,
       mitre: rule.mitre,
       parameters: rule.parameters,
+      ...(rule.grouping ? { grouping: rule.grouping } : {}),
       bind: rule.query.bind,
       sql,
       tests,

@@ -48,7 +48,21 @@ export const mitreTechniqueSchema = z
     path: ['name'],
   });
 
-/** A rule file (rules/<id>.yaml). Keys in this order: id, title, tier, risk, why, next, references, mitre, parameters, query, tests. */
+/**
+ * How a rule's findings are grouped in the digest and remembered in the history. Absent: by principal
+ * (the role for assumed-role sessions), event name and account. Threshold rules group by principal and
+ * source IP; `newSourceIp` remembers each principal's addresses and calls out one never seen before.
+ */
+export const ruleGroupingSchema = z.strictObject({
+  by: z
+    .array(z.enum(['principal', 'eventName', 'accountId', 'sourceIp', 'region']))
+    .min(1)
+    .refine((list) => new Set(list).size === list.length, 'no field twice')
+    .optional(),
+  newSourceIp: z.boolean().default(false),
+});
+
+/** A rule file (rules/<id>.yaml). Keys in this order: id, title, tier, risk, why, next, references, mitre, parameters, grouping, query, tests. */
 export const ruleFileSchema = z.strictObject({
   id: kebab,
   title: z.string().min(1).max(80),
@@ -59,6 +73,7 @@ export const ruleFileSchema = z.strictObject({
   references: z.array(z.strictObject({ title: z.string().min(1), url: z.url().optional() })).min(1),
   mitre: z.array(mitreTechniqueSchema).default([]),
   parameters: z.array(ruleParameterSchema).default([]),
+  grouping: ruleGroupingSchema.optional(),
   query: z.strictObject({
     /** What each `?` of the SQL is bound to, in order: windowStart, windowEnd, or a parameter name. */
     bind: z.array(z.string()).default([]),

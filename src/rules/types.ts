@@ -1,6 +1,17 @@
 import type { Risk, Tier } from '../model.js';
 import type { MitreTechnique } from './mitre.js';
 
+/** A finding field a rule's findings can be grouped on. */
+export type GroupField = 'principal' | 'eventName' | 'accountId' | 'sourceIp' | 'region';
+
+/** How a rule's findings are grouped and watched from day to day (the rule file's `grouping` block). */
+export interface RuleGrouping {
+  /** The fields grouped on besides the rule (absent: principal, event name and account). */
+  by?: readonly GroupField[];
+  /** Remember each principal's source IPs and call out one never seen before (console sign-ins, root use). */
+  newSourceIp: boolean;
+}
+
 /** A parameter a rule takes from the config (`rules.<id>.parameters.<name>`, or a top-level key). */
 export interface RuleParameter {
   name: string;
@@ -38,6 +49,8 @@ export interface RuleDefinition {
   /** MITRE ATT&CK techniques the rule detects (none: it names none). */
   mitre: MitreTechnique[];
   parameters: RuleParameter[];
+  /** How its findings are grouped and watched from day to day (absent: the default grouping). */
+  grouping?: RuleGrouping;
   /** Names bound to the SQL's `?` placeholders, in order (windowStart, windowEnd, or a parameter name). */
   bind: string[];
   sql: string;

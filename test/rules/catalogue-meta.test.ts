@@ -7,7 +7,7 @@ import { runTestCase } from '../../src/rules/test-cases.js';
 import { PROJECT_ROOT } from '../../src/shared/version.js';
 import { maskSql, removeFilters } from '../support/sql-mutate.js';
 
-const KEY_ORDER = ['id', 'title', 'tier', 'risk', 'why', 'next', 'references', 'mitre', 'parameters', 'query', 'tests'];
+const KEY_ORDER = ['id', 'title', 'tier', 'risk', 'why', 'next', 'references', 'mitre', 'parameters', 'grouping', 'query', 'tests'];
 const rules = await loadRules();
 
 describe('the rule catalogue polices itself', () => {
