@@ -3,7 +3,17 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['.scratch/**', 'dist/**', 'node_modules/**', 'samples/**', 'out/**', 'coverage/**'] },
+  {
+    ignores: [
+      '.scratch/**',
+      'dist/**',
+      'dist-tools/**',
+      'node_modules/**',
+      'samples/**',
+      'out/**',
+      'coverage/**',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -1,5 +1,5 @@
 // What `npm pack` puts in the package: only the product (built JavaScript, rules, queries, templates, IAM
-// material, the demo's data), never the fake AWS, the bench, sources, tests or maps. Checked by npm itself on a
+// material, the demo's data), never the fake AWS, the bench (built apart, into dist-tools/), sources, tests or maps. Checked by npm itself on a
 // tree shaped like the repository after a build, with the real package.json's `files` and `bin`.
 // (scripts/check-package.sh, run in CI, packs the real build, installs it into an empty folder and runs it.)
 import { execFile } from 'node:child_process';
@@ -17,9 +17,10 @@ const TREE = [
   'dist/cli/main.js',
   'dist/cli/main.js.map',
   'dist/samples/generate.js',
-  'dist/samples/bench-data.js',
-  'dist/testing/fake-aws/server.js',
-  'dist/bench/index.js',
+  'dist-tools/bench/index.js',
+  'dist-tools/tools/fake-aws/server.js',
+  'bench/index.ts',
+  'tools/fake-aws/server.ts',
   'src/cli/main.ts',
   'test/action.test.ts',
   'rules/trail-tampering.yaml',

@@ -25,6 +25,8 @@ export interface OperationFields {
   operation: string;
   /** Where the call is made (or, for STS, which SDK provider makes it on trailwatch's behalf). */
   caller: string;
+  /** Other files that read the answer's fields (a mapping from the SDK's shapes to trailwatch's records). */
+  readers?: readonly string[];
   shapes: readonly ShapeFields[];
 }
 
@@ -107,6 +109,7 @@ export const RESPONSE_FIELDS_READ: readonly OperationFields[] = [
     sdkPackage: '@aws-sdk/client-cloudtrail',
     operation: 'DescribeTrails',
     caller: 'src/trails/collect.ts',
+    readers: ['src/trails/trail-records.ts'],
     shapes: [
       { shape: 'DescribeTrailsResponse', fields: ['trailList'] },
       {
@@ -146,6 +149,7 @@ export const RESPONSE_FIELDS_READ: readonly OperationFields[] = [
     sdkPackage: '@aws-sdk/client-cloudtrail',
     operation: 'GetEventSelectors',
     caller: 'src/trails/collect.ts',
+    readers: ['src/trails/trail-records.ts'],
     shapes: [
       { shape: 'GetEventSelectorsResponse', fields: ['EventSelectors', 'AdvancedEventSelectors'] },
       {
@@ -187,6 +191,7 @@ export const RESPONSE_FIELDS_READ: readonly OperationFields[] = [
     sdkPackage: '@aws-sdk/client-athena',
     operation: 'GetQueryResults',
     caller: 'src/engine/athena.ts',
+    readers: ['src/engine/athena-sql.ts'],
     shapes: [
       { shape: 'GetQueryResultsOutput', fields: ['ResultSet', 'NextToken'] },
       { shape: 'ResultSet', fields: ['ResultSetMetadata', 'Rows'] },

@@ -5,4 +5,3 @@ export * from './org.js';
 export * from './noise.js';
 export * from './incident.js';
 export * from './generate.js';
-export * from './bench-data.js';

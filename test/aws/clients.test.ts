@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { awsSection, createClientFactory } from '../../src/aws/clients.js';
 import { classifyAwsError, cleanAwsMessage } from '../../src/aws/errors.js';
 import { parseConfig } from '../../src/config/load.js';
-import { fakeAccountId, generateOrg } from '../../src/testing/fake-aws/index.js';
+import { fakeAccountId, generateOrg } from '../../tools/fake-aws/index.js';
 import { fakeDeps } from '../integration/fake-aws/deps.js';
 import { fakeAwsPerTest } from '../integration/fake-aws/per-test.js';
 

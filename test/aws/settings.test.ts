@@ -7,7 +7,7 @@ import { parseConfig } from '../../src/config/load.js';
 import { discoverAccounts } from '../../src/discover/accounts.js';
 import { ConfigError } from '../../src/shared/errors.js';
 import { silentLogger } from '../../src/shared/log.js';
-import { FAKE_RUNNER_CREDENTIALS, generateOrg, startFakeAws } from '../../src/testing/fake-aws/index.js';
+import { FAKE_RUNNER_CREDENTIALS, generateOrg, startFakeAws } from '../../tools/fake-aws/index.js';
 
 // The regions the pinned SDK's partition table lists, by partition (its `-global` endpoint pseudo-regions
 // aside: they are not regions one runs in).

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { runCoverageCommand } from '../../src/cli/coverage.js';
 import { main } from '../../src/cli/main.js';
 import { silentLogger } from '../../src/shared/log.js';
-import { fakeAccountId, generateOrg, startFakeAws } from '../../src/testing/fake-aws/index.js';
+import { fakeAccountId, generateOrg, startFakeAws } from '../../tools/fake-aws/index.js';
 import { fakeDeps } from '../integration/fake-aws/deps.js';
 
 let dir: string;

@@ -3,7 +3,7 @@ import { parseConfig } from '../../src/config/load.js';
 import { ListAccountsCommand, OrganizationsClient } from '@aws-sdk/client-organizations';
 import { discoverAccounts, selectAccounts } from '../../src/discover/accounts.js';
 import { silentLogger } from '../../src/shared/log.js';
-import { FAKE_RUNNER_CREDENTIALS, fakeAccountId, generateOrg } from '../../src/testing/fake-aws/index.js';
+import { FAKE_RUNNER_CREDENTIALS, fakeAccountId, generateOrg } from '../../tools/fake-aws/index.js';
 import { fakeDeps } from '../integration/fake-aws/deps.js';
 import { fakeAwsPerTest } from '../integration/fake-aws/per-test.js';
 

@@ -16,12 +16,7 @@ import {
 } from '../../src/engine/athena-sql.js';
 import { fillRecord } from '../../src/rules/test-cases.js';
 import { silentLogger } from '../../src/shared/log.js';
-import {
-  generateOrg,
-  parseSqlLiteral,
-  startFakeAws,
-  type FakeAws,
-} from '../../src/testing/fake-aws/index.js';
+import { generateOrg, parseSqlLiteral, startFakeAws, type FakeAws } from '../../tools/fake-aws/index.js';
 import { createFakeTables } from '../integration/fake-aws/athena-tables.js';
 import { fakeDeps } from '../integration/fake-aws/deps.js';
 

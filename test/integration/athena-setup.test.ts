@@ -18,7 +18,7 @@ import type { FindingsFile } from '../../src/model.js';
 import { fillRecord } from '../../src/rules/test-cases.js';
 import { runDaily } from '../../src/run.js';
 import { silentLogger } from '../../src/shared/log.js';
-import { generateOrg, startFakeAws, type FakeAws } from '../../src/testing/fake-aws/index.js';
+import { generateOrg, startFakeAws, type FakeAws } from '../../tools/fake-aws/index.js';
 import { loadOrgSnapshot } from '../../src/trails/index.js';
 import { runCli } from '../support/cli.js';
 import { fakeDeps } from './fake-aws/deps.js';

@@ -9,7 +9,7 @@ import {
   generateOrg,
   startFakeAws,
   type FakeAws,
-} from '../../src/testing/fake-aws/index.js';
+} from '../../tools/fake-aws/index.js';
 import {
   collectOrgSnapshot,
   evaluateSnapshot,

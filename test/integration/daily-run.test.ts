@@ -14,7 +14,7 @@ import { runDaily } from '../../src/run.js';
 import { generateSampleOrg } from '../../src/samples/generate.js';
 import { silentLogger } from '../../src/shared/log.js';
 import { ConfigError } from '../../src/shared/errors.js';
-import { fakeAccountId, generateOrg, startFakeAws, type FakeAws } from '../../src/testing/fake-aws/index.js';
+import { fakeAccountId, generateOrg, startFakeAws, type FakeAws } from '../../tools/fake-aws/index.js';
 import { fakeDeps } from './fake-aws/deps.js';
 
 const received: ParsedMail[] = [];

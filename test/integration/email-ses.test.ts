@@ -24,7 +24,7 @@ import {
   fakeAccountId,
   generateOrg,
   type FakeAws,
-} from '../../src/testing/fake-aws/index.js';
+} from '../../tools/fake-aws/index.js';
 import { sampleReportInput } from '../fixtures/sample-org.js';
 import { fakeDeps } from './fake-aws/deps.js';
 import { fakeAwsPerTest } from './fake-aws/per-test.js';

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import puppeteer from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { syntheticReportInput } from '../../src/bench/report.js';
+import { syntheticReportInput } from '../../bench/report.js';
 import { writeReport } from '../../src/report/index.js';
 import { BROWSER_ARGS, findBrowser, printPdf } from '../../src/report/pdf.js';
 import { silentLogger } from '../../src/shared/log.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { syntheticReportInput } from '../../src/bench/report.js';
+import { syntheticReportInput } from '../../bench/report.js';
 import { buildDigestModel } from '../../src/report/digest-model.js';
 import { EMAIL_HTML_BUDGET, renderDigestEmail } from '../../src/report/email.js';
 import { hostileReportInput } from '../fixtures/hostile.js';

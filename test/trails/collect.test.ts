@@ -7,7 +7,7 @@ import {
   startFakeAws,
   type FakeAws,
   type FakeFault,
-} from '../../src/testing/fake-aws/index.js';
+} from '../../tools/fake-aws/index.js';
 import { collectOrgSnapshot, evaluateSnapshot } from '../../src/trails/index.js';
 import { fakeDeps } from '../integration/fake-aws/deps.js';
 

@@ -7,7 +7,7 @@ import { createAthenaRunner } from '../../../src/engine/athena.js';
 import { setupAthenaTables, type TableProjectionFacts } from '../../../src/engine/athena-sync.js';
 import { tableSpecs } from '../../../src/engine/athena-table.js';
 import { silentLogger } from '../../../src/shared/log.js';
-import type { FakeAws } from '../../../src/testing/fake-aws/index.js';
+import type { FakeAws } from '../../../tools/fake-aws/index.js';
 import { fakeDeps } from './deps.js';
 
 /** What the tables project; regions default to every region of the aws partition. */

@@ -6,7 +6,7 @@ import {
   type FakeFault,
   type FakeOrg,
   type FakeTrail,
-} from '../../../src/testing/fake-aws/index.js';
+} from '../../../tools/fake-aws/index.js';
 
 /** Account ids with a story, by what they show. */
 export const ACCOUNTS = {

@@ -6,7 +6,7 @@ import {
   type FakeAws,
   type FakeAwsOptions,
   type FakeOrg,
-} from '../../../src/testing/fake-aws/index.js';
+} from '../../../tools/fake-aws/index.js';
 
 /** Registers the closing hook and returns `start(org, options)`; the default org has two accounts. */
 export function fakeAwsPerTest(): (org?: FakeOrg, options?: FakeAwsOptions) => Promise<FakeAws> {

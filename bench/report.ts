@@ -3,14 +3,14 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
-import type { Finding, RuleRun } from '../model.js';
-import type { CoverageMatrixCell, DigestRule, ReportInput } from '../report/digest-model.js';
-import { buildDigestModel } from '../report/digest-model.js';
-import { renderDigestEmail } from '../report/email.js';
-import { renderEvidenceHtml } from '../report/evidence.js';
-import { evidenceRows, REPAGINATE_MAX_ROWS } from '../report/index.js';
-import { findBrowser, printPdf } from '../report/pdf.js';
-import { VERSION } from '../shared/version.js';
+import type { Finding, RuleRun } from '../src/model.js';
+import type { CoverageMatrixCell, DigestRule, ReportInput } from '../src/report/digest-model.js';
+import { buildDigestModel } from '../src/report/digest-model.js';
+import { renderDigestEmail } from '../src/report/email.js';
+import { renderEvidenceHtml } from '../src/report/evidence.js';
+import { evidenceRows, REPAGINATE_MAX_ROWS } from '../src/report/index.js';
+import { findBrowser, printPdf } from '../src/report/pdf.js';
+import { VERSION } from '../src/shared/version.js';
 
 const REGIONS = [
   'us-east-1',
@@ -261,7 +261,7 @@ export async function benchReport(): Promise<Record<string, number | string>> {
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  // `figure: value` lines, the form the bench runner (src/bench/index.ts) passes through.
+  // `figure: value` lines, the form the bench runner (bench/index.ts) passes through.
   const figures = await benchReport();
   for (const [figure, value] of Object.entries(figures)) {
     process.stdout.write(`${figure.padEnd(44)} ${String(value)}\n`);

@@ -5,15 +5,15 @@
 // GetEventSelectors), 1 AssumeRole per account, peak RSS 254-261 MB. The run is CPU-bound on SDK client
 // creation and signing (about 10 ms per account with no latency at all), not on the 50 ms round trips.
 import { pathToFileURL } from 'node:url';
-import { parseConfig } from '../config/load.js';
-import { silentLogger } from '../shared/log.js';
+import { parseConfig } from '../src/config/load.js';
+import { silentLogger } from '../src/shared/log.js';
 import {
   FAKE_RUNNER_CREDENTIALS,
   OPT_IN_REGIONS,
   generateOrg,
   startFakeAws,
-} from '../testing/fake-aws/index.js';
-import { collectOrgSnapshot } from '../trails/collect.js';
+} from '../tools/fake-aws/index.js';
+import { collectOrgSnapshot } from '../src/trails/collect.js';
 
 /** Runs the fan-out bench and returns its figures. */
 export async function benchFanOut(

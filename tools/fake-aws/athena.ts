@@ -13,10 +13,10 @@ import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative, sep } from 'node:path';
-import { rawRelationSql } from '../../engine/staging-sql.js';
-import { maskSql } from '../../rules/sql-text.js';
-import { listLogFiles, type LogFile } from '../../engine/log-files.js';
-import { TRINO_COMPAT_MACROS } from '../../engine/trino-compat.js';
+import { rawRelationSql } from '../../src/engine/staging-sql.js';
+import { maskSql } from '../../src/rules/sql-text.js';
+import { listLogFiles, type LogFile } from '../../src/engine/log-files.js';
+import { TRINO_COMPAT_MACROS } from '../../src/engine/trino-compat.js';
 import { startFakeGlue, type FakeGlue, type FakeGlueTable } from './glue.js';
 
 /** A query-level fault, chosen by the query text. */

@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { ensureBenchData, type BenchData } from '../samples/bench-data.js';
+import { ensureBenchData, type BenchData } from './bench-data.js';
 import { ENGINE_PHASES, type EnginePhase, type PhaseResult } from './engine.js';
 
 const run = promisify(execFile);

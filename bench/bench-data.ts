@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
-import type { CloudTrailRecord } from './cloudtrail.js';
+import type { CloudTrailRecord } from '../src/samples/cloudtrail.js';
 import {
   accessDenied,
   assumedRoleActor,
@@ -16,16 +16,22 @@ import {
   runInstancesParameters,
   securityGroupIngressParameters,
   USER_AGENTS,
-} from './cloudtrail.js';
-import { DEFAULT_DATE, logFilePath } from './generate.js';
-import { noiseRecord } from './noise.js';
-import type { DeniedCounter } from './noise.js';
-import { ACCOUNTS, ORG_ID, REGIONS, roster } from './org.js';
-import type { Rng } from './random.js';
-import { createRng, deriveSeed } from './random.js';
+} from '../src/samples/cloudtrail.js';
+import { DEFAULT_DATE, logFilePath } from '../src/samples/generate.js';
+import { noiseRecord } from '../src/samples/noise.js';
+import type { DeniedCounter } from '../src/samples/noise.js';
+import { ACCOUNTS, ORG_ID, REGIONS, roster } from '../src/samples/org.js';
+import type { Rng } from '../src/samples/random.js';
+import { createRng, deriveSeed } from '../src/samples/random.js';
 
 /** The benchmark's parameters (one million events); a change in any of them regenerates the data. */
-export const BENCH_PARAMETERS = { version: 1, seed: 20261120, events: 1_000_000, files: 200, date: DEFAULT_DATE };
+export const BENCH_PARAMETERS = {
+  version: 1,
+  seed: 20261120,
+  events: 1_000_000,
+  files: 200,
+  date: DEFAULT_DATE,
+};
 
 /** The parameters for a day of `events` events: files of the same size (5,000 events), so only the count grows. */
 export function benchParameters(events: number): BenchParameters {
@@ -115,7 +121,9 @@ function* fileChunks(
   const dayStart = Date.parse(`${parameters.date}T00:00:00Z`);
   const from = dayStart + Math.floor((slice * DAY) / slices);
   const span = Math.floor(DAY / slices);
-  const times = Array.from({ length: perFile }, () => from + Math.floor(rng.next() * span)).sort((a, b) => a - b);
+  const times = Array.from({ length: perFile }, () => from + Math.floor(rng.next() * span)).sort(
+    (a, b) => a - b,
+  );
   const entries = roster(account.id);
   const choices = entries.map((e) => [e, e.weight] as const);
   const denied: DeniedCounter = new Map();
@@ -158,7 +166,8 @@ function benchFilePath(parameters: BenchParameters, dir: string, index: number):
   const streams = ACCOUNTS.length * REGIONS.length;
   const slices = Math.ceil(parameters.files / streams);
   const slice = Math.floor(index / streams);
-  const deliveredAt = Date.parse(`${parameters.date}T00:00:00Z`) + Math.floor(((slice + 1) * DAY) / slices) - 60_000;
+  const deliveredAt =
+    Date.parse(`${parameters.date}T00:00:00Z`) + Math.floor(((slice + 1) * DAY) / slices) - 60_000;
   const suffix = createRng(deriveSeed(parameters.seed, `bench-name:${index}`)).alnum(16);
   return join(dir, logFilePath(account.id, region, parameters.date, deliveredAt, suffix));
 }
@@ -211,7 +220,11 @@ export async function ensureBenchData(
       const path = benchFilePath(parameters, dir, index);
       await mkdir(join(path, '..'), { recursive: true });
       const count = Math.min(perFile, parameters.events - index * perFile);
-      await pipeline(Readable.from(fileChunks(parameters, index, count, counter)), createGzip({ level: 6 }), createWriteStream(path));
+      await pipeline(
+        Readable.from(fileChunks(parameters, index, count, counter)),
+        createGzip({ level: 6 }),
+        createWriteStream(path),
+      );
       bytes += (await stat(path)).size;
     }
   };

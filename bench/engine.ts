@@ -7,16 +7,16 @@ import { cpus } from 'node:os';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { DuckDBInstance, listValue } from '@duckdb/node-api';
-import { parseConfig } from '../config/load.js';
-import { detect } from '../detect.js';
-import { recordsColumnType } from '../engine/cloudtrail-schema.js';
-import { openDuckDbEngine } from '../engine/duckdb.js';
-import { rawRelationSql } from '../engine/staging-sql.js';
-import { TRINO_COMPAT_MACROS } from '../engine/trino-compat.js';
-import { listLogFiles } from '../engine/log-files.js';
-import { columnsReadBy } from '../rules/columns.js';
-import { loadRules } from '../rules/load.js';
-import { silentLogger } from '../shared/log.js';
+import { parseConfig } from '../src/config/load.js';
+import { detect } from '../src/detect.js';
+import { recordsColumnType } from '../src/engine/cloudtrail-schema.js';
+import { openDuckDbEngine } from '../src/engine/duckdb.js';
+import { rawRelationSql } from '../src/engine/staging-sql.js';
+import { TRINO_COMPAT_MACROS } from '../src/engine/trino-compat.js';
+import { listLogFiles } from '../src/engine/log-files.js';
+import { columnsReadBy } from '../src/rules/columns.js';
+import { loadRules } from '../src/rules/load.js';
+import { silentLogger } from '../src/shared/log.js';
 
 /** The engine benchmark's phases. */
 export type EnginePhase = 'gunzip' | 'parse' | 'count' | 'one-rule' | 'stage' | 'write' | 'catalogue';
@@ -190,7 +190,7 @@ export async function runPhase(phase: EnginePhase, dir: string): Promise<PhaseRe
   };
 }
 
-// Run as a child: node dist/bench/engine.js <phase> <dir> prints one JSON line.
+// Run as a child: node dist-tools/bench/engine.js <phase> <dir> prints one JSON line.
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   const [phase, dir] = process.argv.slice(2) as [EnginePhase, string];
   const result = await runPhase(phase, dir);
