@@ -13,7 +13,8 @@ import { writeManifest } from './deliver/bundle.js';
 import { notePlacement, withBundle } from './deliver/bundle-folder.js';
 import { sendDigestEmail } from './deliver/email.js';
 import { writeJobSummary } from './deliver/job-summary.js';
-import { withLateProblems } from './report/digest-model.js';
+import { renderJobSummary } from './report/job-summary.js';
+import { withLateProblems } from './report/model/index.js';
 import { openAthenaEngine } from './engine/athena.js';
 import { keepTablesInStep, projectionProblems } from './engine/athena-sync.js';
 import type { AthenaTableFacts } from './model.js';
@@ -167,7 +168,7 @@ export async function runDaily(options: DailyRunOptions): Promise<FindingsFile> 
   notePlacement(doc, placed, log);
   const delivery = [...value.delivery, ...placed];
   if (report?.model) {
-    const summary = await writeJobSummary(withLateProblems(report.model, delivery));
+    const summary = await writeJobSummary(renderJobSummary(withLateProblems(report.model, delivery)));
     if (summary === true) log.info('job summary written');
     else if (summary) {
       delivery.push(summary);

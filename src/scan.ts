@@ -10,7 +10,7 @@ import { detect } from './detect.js';
 import { COVERAGE_CHECKS } from './trails/evaluate.js';
 import { writeFindingFormats, writeFindingsJson, writeManifest, writeQueriesRun } from './deliver/bundle.js';
 import { folderHistory, loadHistory, writeHistory, type HistorySource } from './deliver/history-file.js';
-import type { DigestModel } from './report/digest-model.js';
+import type { DigestModel } from './report/model/index.js';
 import type { DigestEmail } from './report/email.js';
 import { openDuckDbEngine } from './engine/duckdb.js';
 import type { QueryEngine, TimeWindow } from './engine/types.js';

@@ -3,7 +3,7 @@
 // growing: fewer events per rule, then fewer rules in detail — but every rule that fired is always named
 // with its count in "At a glance".
 import mjml2html from 'mjml';
-import type { DigestEvent, DigestGroup, DigestModel } from './digest-model.js';
+import type { DigestEvent, DigestGroup, DigestModel } from './model/index.js';
 import { loadTemplate } from './templates.js';
 
 /** The rendered digest email. */

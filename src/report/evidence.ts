@@ -1,5 +1,5 @@
 // The evidence document: one HTML page (templates/evidence.html + evidence.css) that Chromium prints to PDF.
-import type { DigestModel } from './digest-model.js';
+import type { DigestModel } from './model/index.js';
 import { loadTemplate } from './templates.js';
 
 /** The sections of the evidence, in order, as the table of contents lists them. */

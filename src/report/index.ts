@@ -6,15 +6,15 @@ import type { RunErrorEntry } from '../shared/errors.js';
 import { errorMessage } from '../shared/errors.js';
 import type { Logger } from '../shared/log.js';
 import type { CoverageSummary, FindingsFile } from '../model.js';
-import type { CoverageMatrixCell, DigestModel, DigestRule, ReportInput } from './digest-model.js';
-import { buildDigestModel } from './digest-model.js';
+import type { CoverageMatrixCell, DigestModel, DigestRule, ReportInput } from './model/index.js';
+import { buildDigestModel } from './model/index.js';
 import type { DigestEmail } from './email.js';
 import { renderDigestEmail } from './email.js';
 import { renderEvidenceHtml } from './evidence.js';
 import type { Paper } from './pdf.js';
 import { BROWSER_CANDIDATES, findBrowser, printPdf } from './pdf.js';
 
-export type { ReportInput } from './digest-model.js';
+export type { ReportInput } from './model/index.js';
 
 /** The run as a scan hands it to its report writer (the shape of scan.ts's ReportContext). */
 export interface RunForReport {

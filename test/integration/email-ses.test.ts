@@ -14,7 +14,7 @@ import { reportWriterFor } from '../../src/cli/report.js';
 import { parseConfig } from '../../src/config/load.js';
 import type { EmailConfig } from '../../src/deliver/email.js';
 import { sendDigestEmail, sesTransport } from '../../src/deliver/email.js';
-import { buildDigestModel } from '../../src/report/digest-model.js';
+import { buildDigestModel } from '../../src/report/model/index.js';
 import { renderDigestEmail, type DigestEmail } from '../../src/report/email.js';
 import { runDaily } from '../../src/run.js';
 import { generateSampleOrg } from '../../src/samples/generate.js';

@@ -6,7 +6,7 @@ import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EmailConfig } from '../../src/deliver/email.js';
 import { sendDigestEmail } from '../../src/deliver/email.js';
-import { buildDigestModel } from '../../src/report/digest-model.js';
+import { buildDigestModel } from '../../src/report/model/index.js';
 import { renderDigestEmail } from '../../src/report/email.js';
 import { sampleReportInput } from '../fixtures/sample-org.js';
 

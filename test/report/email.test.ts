@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { syntheticReportInput } from '../../bench/report.js';
-import { buildDigestModel } from '../../src/report/digest-model.js';
+import { buildDigestModel } from '../../src/report/model/index.js';
 import { EMAIL_HTML_BUDGET, renderDigestEmail } from '../../src/report/email.js';
 import { hostileReportInput } from '../fixtures/hostile.js';
 import { cleanReportInput, sampleReportInput } from '../fixtures/sample-org.js';

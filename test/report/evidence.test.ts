@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildDigestModel } from '../../src/report/digest-model.js';
+import { buildDigestModel } from '../../src/report/model/index.js';
 import { EVIDENCE_SECTIONS, renderEvidenceHtml } from '../../src/report/evidence.js';
 import { hostileReportInput } from '../fixtures/hostile.js';
 import { sampleReportInput } from '../fixtures/sample-org.js';

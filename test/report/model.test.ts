@@ -5,7 +5,8 @@ import {
   formatBytes,
   safeUrl,
   withLateProblems,
-} from '../../src/report/digest-model.js';
+} from '../../src/report/model/index.js';
+import type { RunErrorEntry } from '../../src/shared/errors.js';
 import { cleanReportInput, makeFinding, sampleReportInput } from '../fixtures/sample-org.js';
 
 describe('buildDigestModel', () => {
@@ -192,15 +193,16 @@ describe('buildDigestModel', () => {
   });
 
   it('lists warnings apart: said, but the audit stays complete', () => {
-    const warning = {
+    const warning: RunErrorEntry = {
       scope: 'file',
       id: 'a.json.gz',
-      code: 'record-fields-missing',
+      code: 'records-incomplete',
       message: '3 records lacked eventID',
+      severity: 'warning',
     };
     const model = buildDigestModel(
       sampleReportInput({
-        errors: [{ ...warning, severity: 'warning' } as typeof warning & { scope: 'file' }],
+        errors: [warning],
       }),
     );
 
@@ -211,7 +213,7 @@ describe('buildDigestModel', () => {
         scope: 'file',
         id: 'a.json.gz',
         label: 'file a.json.gz',
-        code: 'record-fields-missing',
+        code: 'records-incomplete',
         reason: '3 records lacked eventID',
       },
     ]);

@@ -1,0 +1,257 @@
+// The digest model's types: what every renderer (email, plain text, evidence PDF, job summary) reads. The
+// model is plain data, already ordered, counted, cleaned (display()) and clipped.
+import type {
+  CoverageStatus,
+  CoverageSummary,
+  CoverageFinding,
+  Finding,
+  Risk,
+  RunFacts,
+  SuppressionStatus,
+  Tier,
+} from '../../model.js';
+import type { RuleDefinition } from '../../rules/types.js';
+import type { CoverageCell } from '../../trails/evaluate.js';
+import type { RunErrorEntry } from '../../shared/errors.js';
+
+/** The rule metadata the digest needs. */
+export type DigestRule = Pick<
+  RuleDefinition,
+  'id' | 'title' | 'tier' | 'risk' | 'why' | 'next' | 'references'
+>;
+
+/** One cell of the trail coverage matrix, as the coverage evaluator returns it. */
+export type CoverageMatrixCell = CoverageCell;
+
+/** Everything the report needs; the engine, the coverage audit and the CLI each supply their part. */
+export interface ReportInput {
+  facts: RunFacts;
+  findings: Finding[];
+  coverage: CoverageFinding[];
+  coverageSummary?: CoverageSummary;
+  /** Every configured suppression and what it did (findings.json's `suppressions`). */
+  suppressions?: SuppressionStatus[];
+  coverageMatrix?: CoverageMatrixCell[];
+  accounts?: { id: string; name: string | null }[];
+  errors: RunErrorEntry[];
+  rules: DigestRule[];
+  /** SHA-256 (hex) of the findings.json written for this run. */
+  findingsSha256?: string;
+  /** When the report was generated (ISO); passed in so the model stays pure. */
+  generatedAt: string;
+  options: {
+    /** Events shown per rule group in the email; the rest are counted and left to the PDF. */
+    maxEventsPerGroup: number;
+    /** Where the full list lives, named in "N more in …" (default evidence.pdf). */
+    evidencePath?: string;
+  };
+}
+
+/** One event line of a rule group. */
+export interface DigestEvent {
+  time: string;
+  accountId: string;
+  accountName: string;
+  region: string;
+  principal: string;
+  action: string;
+  sourceIp: string;
+  userAgent: string;
+  errorCode: string;
+  eventId: string;
+  /** The event in the CloudTrail console, rebuilt from the validated region and event id (null: no link). */
+  consoleUrl: string | null;
+  summary: string;
+  /** Set for suppressed findings. */
+  suppressionId?: string;
+  suppressionReason?: string;
+  suppressionOwner?: string;
+  suppressionExpires?: string;
+}
+
+/** One configured suppression as the digest and evidence show it. */
+export interface DigestSuppression {
+  id: string;
+  rule: string;
+  /** What it matches besides the rule ("principal arn:aws:sts::*:assumed-role/deploy/*"), or "—". */
+  match: string;
+  reason: string;
+  owner: string;
+  expires: string;
+  state: 'active' | 'expired';
+  matched: number;
+  shownAgain: number;
+  daysLeft: number;
+}
+
+/** Findings of one rule, with what the rule says about them. */
+export interface DigestGroup {
+  ruleId: string;
+  title: string;
+  tier: Tier;
+  risk: Risk;
+  count: number;
+  why: string;
+  next: string;
+  references: { title: string; url: string | null }[];
+  /** Every event, for the evidence. */
+  events: DigestEvent[];
+  /** The first `maxEventsPerGroup` events, for the email. */
+  shownEvents: DigestEvent[];
+  /** How many events the email leaves to the evidence. */
+  moreCount: number;
+}
+
+/** A rule that produced findings, for the one-line-per-rule overview that is never summarised away. */
+export interface FiredRule {
+  ruleId: string;
+  title: string;
+  tier: Tier;
+  risk: Risk;
+  count: number;
+}
+
+/** One coverage problem, by account and region. */
+export interface DigestCoverageProblem {
+  checkId: string;
+  tier: Tier;
+  risk: Risk;
+  accountId: string;
+  accountName: string;
+  region: string;
+  trailArn: string;
+  summary: string;
+  suppressed: boolean;
+  suppressionId?: string;
+  suppressionReason?: string;
+  suppressionOwner?: string;
+  suppressionExpires?: string;
+}
+
+/** Something that could not be evaluated (an account, region, rule or file), with the reason. */
+export interface NotAuditedItem {
+  scope: string;
+  id: string;
+  label: string;
+  code: string;
+  reason: string;
+}
+
+/** One rule as evaluated, for the evidence's scope and method section. */
+export interface DigestRuleRun {
+  ruleId: string;
+  title: string;
+  tier: Tier;
+  risk: Risk;
+  status: string;
+  reason: string;
+  sql: string;
+  parameters: string;
+  queryId: string;
+  bytesScanned: string;
+  duration: string;
+  findings: number;
+}
+
+/** The coverage matrix laid out for rendering: accounts down, regions across. */
+export interface DigestMatrix {
+  regions: string[];
+  rows: {
+    accountId: string;
+    accountName: string;
+    cells: { region: string; status: CoverageStatus | 'none'; symbol: string; checks: string }[];
+  }[];
+}
+
+/** The digest: everything every renderer shows, already ordered, counted, cleaned and clipped. */
+export interface DigestModel {
+  subject: string;
+  /** "3 alerts, 12 to review, 1 trail problem" (or "All clear"). */
+  tally: string;
+  headline: string;
+  complete: boolean;
+  clean: boolean;
+  /** The one line a clean day gets (empty otherwise). */
+  cleanLine: string;
+  organization: string;
+  /** The audited day (YYYY-MM-DD). */
+  date: string;
+  generatedAt: string;
+  runId: string;
+  version: string;
+  findingsSha256: string;
+  evidencePath: string;
+  counts: {
+    alerts: number;
+    review: number;
+    suppressed: number;
+    coverageProblems: number;
+    coverageOk: number;
+    notAudited: number;
+    rulesEvaluated: number;
+  };
+  alertGroups: DigestGroup[];
+  reviewGroups: DigestGroup[];
+  /** Every rule with (unsuppressed) findings, alerts first: the email always lists all of them. */
+  firedRules: FiredRule[];
+  coverage: {
+    /** False when the run had no trail coverage audit (scanning a folder of logs). */
+    audited: boolean;
+    problems: DigestCoverageProblem[];
+    summary: CoverageSummary | null;
+    okLine: string;
+  };
+  matrix: DigestMatrix;
+  notAudited: NotAuditedItem[];
+  /** Problems producing this report itself (no browser for the PDF…): shown, but not an audit gap. */
+  reportProblems: NotAuditedItem[];
+  /** Said, but not gaps in the audit (e.g. records evaluated with fields missing). */
+  warnings: NotAuditedItem[];
+  suppressed: {
+    count: number;
+    /** Suppressed findings and coverage findings of the alert tier: a day with any is never "All clear". */
+    alerts: number;
+    ruleIds: string[];
+    coverage: DigestCoverageProblem[];
+    /** Every configured suppression, in config order, with what it did. */
+    all: DigestSuppression[];
+    /** Expired: no longer suppressing; the digest says what they show again. */
+    expired: DigestSuppression[];
+    /** Active and expiring within 14 days: flagged in the digest. */
+    expiringSoon: DigestSuppression[];
+    /** Active but matched nothing in this run: listed in the evidence. */
+    unused: DigestSuppression[];
+  };
+  /** Suppressed findings grouped by rule, for the evidence. */
+  suppressedGroups: DigestGroup[];
+  facts: {
+    window: string;
+    since: string;
+    until: string;
+    engine: string;
+    source: string;
+    queriesRun: number;
+    dataScanned: string;
+    cost: string;
+    duration: string;
+    filesRead: number;
+    eventsRead: number;
+    ciRunUrl: string | null;
+    /** On Athena: each CloudTrail table's projection and whether it covered the organization. */
+    athenaTables: DigestAthenaTable[];
+  };
+  accounts: { audited: { id: string; name: string }[]; notAudited: { id: string; name: string }[] };
+  regions: string[];
+  ruleRuns: DigestRuleRun[];
+}
+
+/** One Athena CloudTrail table as the evidence states it. */
+export interface DigestAthenaTable {
+  name: string;
+  layout: string;
+  /** One line: matched, updated this run, or what it still misses. */
+  status: string;
+  covered: boolean;
+  accounts: string;
+  regions: string;
+}
