@@ -1,6 +1,7 @@
 // Turns what the SDK throws into a stable kebab-case code and a message fit for output: AWS's messages can
 // carry the caller's session ARN (`arn:aws:sts::123:assumed-role/Role/session`), which never leaves the run.
 import { redactSecrets } from '../shared/log.js';
+import type { AwsCallCode } from '../shared/error-codes.js';
 import { errorMessage } from '../shared/errors.js';
 
 /** Where in an account's audit a call failed: assuming the role, or a call made with its credentials. */
@@ -40,12 +41,12 @@ export function cleanAwsMessage(message: string): string {
 }
 
 /** A stable code and a clean message for an error thrown by an SDK call (or by the credential chain). */
-export function classifyAwsError(error: unknown, stage: AwsStage): { code: string; message: string } {
+export function classifyAwsError(error: unknown, stage: AwsStage): { code: AwsCallCode; message: string } {
   const name = error instanceof Error ? error.name : '';
   const status = (error as { $metadata?: { httpStatusCode?: number } } | null)?.$metadata?.httpStatusCode;
   const raw = errorMessage(error);
   const message = cleanAwsMessage(name && !raw.startsWith(name) ? `${name}: ${raw}` : raw);
-  let code: string;
+  let code: AwsCallCode;
   if (DENIED.has(name)) code = stage === 'assume-role' ? 'assume-role-denied' : 'access-denied';
   else if (THROTTLED.has(name)) code = 'throttled';
   else if (name === 'TimeoutError' || name === 'RequestTimeout' || /timed? ?out/i.test(raw))

@@ -7,7 +7,7 @@ import { createTransport } from 'nodemailer';
 import type { ClientFactory } from '../aws/clients.js';
 import { classifyAwsError } from '../aws/errors.js';
 import type { Config } from '../config/schema.js';
-import type { RunErrorEntry } from '../shared/errors.js';
+import type { ErrorCode, RunErrorEntry } from '../shared/errors.js';
 import { errorMessage } from '../shared/errors.js';
 import { redactSecrets, registerSecret } from '../shared/log.js';
 
@@ -37,7 +37,7 @@ export type EmailConfig = NonNullable<Config['email']>;
 /** The result of sending: the SMTP Message-ID or SES's MessageId, or the error entry for the run's facts. */
 export type SendResult = { ok: true; messageId: string } | { ok: false; error: RunErrorEntry };
 
-function failure(code: string, message: string): SendResult {
+function failure(code: ErrorCode, message: string): SendResult {
   return { ok: false, error: { scope: 'delivery', id: 'email', code, message } };
 }
 

@@ -14,7 +14,7 @@ import {
 import type { Config } from '../config/schema.js';
 import { awsSection, createClientFactory, type AwsDeps } from '../aws/clients.js';
 import { classifyAwsError } from '../aws/errors.js';
-import type { RunErrorEntry } from '../shared/errors.js';
+import type { ErrorCode, RunErrorEntry } from '../shared/errors.js';
 import type { Logger } from '../shared/log.js';
 
 /** An account to audit. */
@@ -75,6 +75,17 @@ async function accountsUnder(
 
 /** The account states trailwatch knows and does not audit (AWS cannot be audited through them, or not yet). */
 export const NOT_AUDITED_STATES = ['SUSPENDED', 'PENDING_CLOSURE', 'PENDING_ACTIVATION', 'CLOSED'] as const;
+
+/** An account state trailwatch knows and does not audit. */
+export type NotAuditedState = (typeof NOT_AUDITED_STATES)[number];
+
+/** The error code that names an account not audited because of its state. */
+export const NOT_AUDITED_STATE_CODES = {
+  SUSPENDED: 'account-suspended',
+  PENDING_CLOSURE: 'account-pending-closure',
+  PENDING_ACTIVATION: 'account-pending-activation',
+  CLOSED: 'account-closed',
+} as const satisfies Record<NotAuditedState, ErrorCode>;
 
 /** Whether an account of this state is audited: ACTIVE ones, and those listed in the config. */
 export function isAuditable(status: string): boolean {

@@ -2,7 +2,7 @@ import type { Dirent, Stats } from 'node:fs';
 import { readdir, readlink, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { BUNDLE_MARKER, isPartialBundleName } from '../shared/bundle-names.js';
-import { errorMessage, InputError, type RunErrorEntry } from '../shared/errors.js';
+import { errorMessage, InputError, type ErrorCode, type RunErrorEntry } from '../shared/errors.js';
 
 /** A CloudTrail log file found on disk. */
 export interface LogFile {
@@ -81,7 +81,7 @@ function identity(info: Stats): string {
   return `${info.dev}:${info.ino}`;
 }
 
-function notRead(id: string, code: string, message: string, warning = false): RunErrorEntry {
+function notRead(id: string, code: ErrorCode, message: string, warning = false): RunErrorEntry {
   return { scope: 'file', id, code, message, ...(warning ? { severity: 'warning' as const } : {}) };
 }
 

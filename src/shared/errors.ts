@@ -1,5 +1,8 @@
 // Run-ending problems are thrown as these typed errors (keeping `cause`); the CLI maps each to an exit code.
 // Everything that fails for one account, region, rule or file is data instead: a RunErrorEntry.
+import type { ErrorCode } from './error-codes.js';
+
+export type { ErrorCode } from './error-codes.js';
 
 /** A bad configuration file or option: exit code 3. */
 export class ConfigError extends Error {
@@ -39,8 +42,8 @@ export interface RunErrorEntry {
   scope: ErrorScope;
   /** The account id, `account/region`, rule id or file path the failure belongs to. */
   id: string;
-  /** Stable kebab-case code, e.g. `file-unreadable`, `assume-role-denied`, `rule-failed`. */
-  code: string;
+  /** Stable kebab-case code (shared/error-codes.ts lists them all), e.g. `file-unreadable`. */
+  code: ErrorCode;
   message: string;
   /** A warning is said but does not make the audit incomplete (e.g. records evaluated with fields missing). */
   severity?: 'warning';

@@ -31,10 +31,13 @@ import {
 import { classifyAwsError, type AwsStage } from '../aws/errors.js';
 import {
   discoverAccounts,
+  NOT_AUDITED_STATE_CODES,
   NOT_AUDITED_STATES,
   type DiscoveredAccount,
+  type NotAuditedState,
   type Discovery,
 } from '../discover/accounts.js';
+import type { ErrorCode } from '../shared/errors.js';
 import { fanOut } from '../shared/fan-out.js';
 import type { Logger } from '../shared/log.js';
 import type { Progress } from '../shared/progress.js';
@@ -56,7 +59,7 @@ export interface CollectOptions {
 class StageError extends Error {
   override readonly name = 'StageError';
   constructor(
-    readonly code: string,
+    readonly code: ErrorCode,
     message: string,
     options?: { cause?: unknown },
   ) {
@@ -246,7 +249,7 @@ function accountFacts(
 
 function failed(
   account: DiscoveredAccount,
-  code: string,
+  code: ErrorCode,
   message: string,
   calls: number,
   ms: number,
@@ -270,7 +273,7 @@ function notActive(account: DiscoveredAccount): AccountRecord {
     status: 'not-active',
     error: known
       ? {
-          code: `account-${account.status.toLowerCase().replace(/_/g, '-')}`,
+          code: NOT_AUDITED_STATE_CODES[account.status as NotAuditedState],
           message: `not audited: the account's state in Organizations is ${account.status}; it may still hold data and trails`,
         }
       : {

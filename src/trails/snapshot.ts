@@ -5,13 +5,14 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { z } from 'zod';
 import { formatIssues } from '../config/load.js';
+import { ERROR_CODES } from '../shared/error-codes.js';
 import { InputError, errorMessage } from '../shared/errors.js';
 
 const isoTime = z.string().regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/, 'an ISO UTC timestamp');
 const accountId = z.string().regex(/^\d{12}$/, 'a 12-digit account id');
 
 /** A failure recorded in the snapshot: a stable kebab-case code and AWS's message (cleaned of session ARNs). */
-export const snapshotErrorSchema = z.strictObject({ code: z.string().min(1), message: z.string() });
+export const snapshotErrorSchema = z.strictObject({ code: z.enum(ERROR_CODES), message: z.string() });
 
 /** One basic event selector, as GetEventSelectors answered. */
 export const eventSelectorSchema = z.strictObject({
@@ -104,7 +105,7 @@ export const accountRecordSchema = z.strictObject({
 export const snapshotRunErrorSchema = z.strictObject({
   scope: z.enum(['account', 'region', 'rule', 'file', 'engine', 'report', 'delivery', 'run']),
   id: z.string(),
-  code: z.string().min(1),
+  code: z.enum(ERROR_CODES),
   message: z.string(),
 });
 

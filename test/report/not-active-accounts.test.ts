@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { buildDigestModel } from '../../src/report/digest-model.js';
+import { buildDigestModel } from '../../src/report/model/index.js';
 import { sampleReportInput } from '../fixtures/sample-org.js';
 
 describe('accounts not audited because of their Organizations state, in the digest and the evidence', () => {
   const suspended = {
     scope: 'account' as const,
     id: '666666666666',
-    code: 'account-suspended',
+    code: 'account-suspended' as const,
     message:
       "not audited: the account's state in Organizations is SUSPENDED; it may still hold data and trails",
     severity: 'warning' as const,
@@ -26,7 +26,7 @@ describe('accounts not audited because of their Organizations state, in the dige
 
   it('makes the audit incomplete for a state trailwatch does not know', () => {
     const base = sampleReportInput();
-    const unknown = { ...suspended, code: 'account-state-unknown', severity: undefined };
+    const unknown = { ...suspended, code: 'account-state-unknown' as const, severity: undefined };
     const model = buildDigestModel({ ...base, errors: [...base.errors, unknown] });
     expect(model.notAudited.map((n) => [n.id, n.code])).toContainEqual([
       '666666666666',

@@ -352,7 +352,7 @@ describe('evaluateCoverage', () => {
 
     it('carries discovery errors from the snapshot', () => {
       const errors = [
-        { scope: 'run' as const, id: 'organizations', code: 'list-accounts-failed', message: 'x' },
+        { scope: 'run' as const, id: 'organizations', code: 'list-accounts-failed' as const, message: 'x' },
       ];
       const result = evaluateCoverage(snapshot([account([trail()])], { errors }), options);
       expect(result.errors).toEqual(errors);
@@ -435,14 +435,19 @@ describe('evaluateCoverage', () => {
 
     it('does not repeat the reason discovery already gave for finding nothing to audit', () => {
       const errors = [
-        { scope: 'run' as const, id: 'organizations', code: 'no-accounts-to-audit', message: 'empty' },
+        {
+          scope: 'run' as const,
+          id: 'organizations',
+          code: 'no-accounts-to-audit' as const,
+          message: 'empty',
+        },
       ];
       expect(evaluateCoverage(snapshot([], { errors }), options).errors).toEqual(errors);
     });
 
     it('counts the accounts as a floor when the listing failed midway ("of at least")', () => {
       const errors = [
-        { scope: 'run' as const, id: 'organizations', code: 'list-accounts-failed', message: 'x' },
+        { scope: 'run' as const, id: 'organizations', code: 'list-accounts-failed' as const, message: 'x' },
       ];
       const partial = evaluateCoverage(snapshot([account([trail()])], { errors }), options);
       expect(partial.summary.accountsTotalIsMinimum).toBe(true);
