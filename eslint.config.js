@@ -1,6 +1,7 @@
 // Lint configuration: typescript-eslint's recommended type-aware rules over src, test and bench.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import { arrows } from './tools/eslint/arrows.js';
 
 export default tseslint.config(
   {
@@ -27,6 +28,12 @@ export default tseslint.config(
         { selector: 'ExportDefaultDeclaration', message: 'Use named exports.' },
       ],
     },
+  },
+  {
+    // cli → run → stages → shared: imports point one way and never in a circle (tools/eslint/arrows.js).
+    files: ['src/**/*.ts'],
+    plugins: { arrows },
+    rules: { 'arrows/one-way': 'error', 'arrows/no-cycle': 'error' },
   },
   {
     files: ['test/**/*.ts'],

@@ -14,7 +14,7 @@ import { errorMessage, InputError } from '../shared/errors.js';
 import { safeForTerminal } from '../shared/escape.js';
 import { createLogger, type Logger } from '../shared/log.js';
 import { loadOrgSnapshot } from '../trails/index.js';
-import type { SetExit } from './commands.js';
+import type { SetExit } from './exit-code.js';
 import { EXIT_CODES } from './exit-codes.js';
 
 /** Options of `athena setup`. */

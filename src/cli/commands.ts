@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import type { SetExit } from './exit-code.js';
 import { registerAthena } from './athena.js';
 import { registerCoverage } from './coverage.js';
 import { registerDemo } from './demo.js';
@@ -7,9 +8,6 @@ import { registerRun } from './run.js';
 import { registerSamples } from './samples.js';
 import { registerScan } from './scan.js';
 import { registerSuppressions } from './suppressions.js';
-
-/** Sets the process exit code chosen by a command. */
-export type SetExit = (code: number) => void;
 
 /** Registers every sub-command on the program. Each command lives in its own file under src/cli/. */
 export function registerCommands(program: Command, setExit: SetExit): void {

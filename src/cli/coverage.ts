@@ -13,7 +13,7 @@ import { createLogger, type Logger } from '../shared/log.js';
 import { startProgress } from '../shared/progress.js';
 import { resolveAwsRegion, type AwsDeps } from '../aws/clients.js';
 import { auditCoverage, coverageLine, saveOrgSnapshot, type CoverageAudit } from '../trails/index.js';
-import type { SetExit } from './commands.js';
+import type { SetExit } from './exit-code.js';
 
 /** Options of the coverage command. */
 export interface CoverageCommandOptions {

@@ -2,6 +2,9 @@ import type { Config } from '../config/schema.js';
 import type { FindingsFile } from '../model.js';
 import { EXIT_CODES } from './exit-codes.js';
 
+/** Sets the process exit code chosen by a command. */
+export type SetExit = (code: number) => void;
+
 /** The exit code of a finished run: 2 when incomplete (it wins), 1 for alerts with failOn: alert, else 0. */
 export function exitCodeFor(doc: FindingsFile, config: Config): number {
   if (!doc.run.complete) return EXIT_CODES.incomplete;

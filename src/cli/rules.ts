@@ -10,7 +10,7 @@ import { safeForTerminal } from '../shared/escape.js';
 import { mitreUrl } from '../rules/mitre.js';
 import { loadRules } from '../rules/load.js';
 import { runTestCase } from '../rules/test-cases.js';
-import type { SetExit } from './commands.js';
+import type { SetExit } from './exit-code.js';
 import { EXIT_CODES } from './exit-codes.js';
 
 /** `trailwatch rules list|show|test`: the catalogue. */

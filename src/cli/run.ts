@@ -3,8 +3,7 @@ import { loadConfig } from '../config/load.js';
 import { runDaily, yesterdayUtc } from '../run.js';
 import { createLogger } from '../shared/log.js';
 import { checkCalendarDay } from '../shared/window.js';
-import type { SetExit } from './commands.js';
-import { exitCodeFor } from './exit-code.js';
+import { exitCodeFor, type SetExit } from './exit-code.js';
 import { reportWriterFor } from './report.js';
 import { formatRunSummary } from './summary.js';
 

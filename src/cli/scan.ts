@@ -4,8 +4,7 @@ import { notePlacement, withBundle } from '../deliver/bundle-folder.js';
 import { newRunId, scanLocal } from '../scan.js';
 import { createLogger } from '../shared/log.js';
 import { parseWindow } from '../shared/window.js';
-import type { SetExit } from './commands.js';
-import { exitCodeFor } from './exit-code.js';
+import { exitCodeFor, type SetExit } from './exit-code.js';
 import { reportWriterFor } from './report.js';
 import { formatRunSummary } from './summary.js';
 

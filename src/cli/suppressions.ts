@@ -9,7 +9,7 @@ import { loadRules } from '../rules/load.js';
 import { safeForTerminal } from '../shared/escape.js';
 import { toEventTime } from '../shared/window.js';
 import { COVERAGE_CHECKS } from '../trails/evaluate.js';
-import type { SetExit } from './commands.js';
+import type { SetExit } from './exit-code.js';
 import { EXIT_CODES } from './exit-codes.js';
 
 function describeMatch(s: SuppressionStatus): string {

@@ -2,7 +2,7 @@
 // result page, the staged relation put in front of a rule, and the limits StartQueryExecution enforces.
 import type { ColumnInfo } from '@aws-sdk/client-athena';
 import { randomBytes } from 'node:crypto';
-import { maskSql } from '../rules/sql-text.js';
+import { maskSql } from '../shared/sql-text.js';
 
 /**
  * One bound value as the SQL literal Athena's ExecutionParameters expect: strings in single quotes with

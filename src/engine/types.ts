@@ -3,11 +3,8 @@ import type { RunErrorEntry } from '../shared/errors.js';
 /** One row of a query result, keyed by column name. */
 export type Row = Record<string, unknown>;
 
-/** A time window over eventtime: [since, until). Null bounds are open. */
-export interface TimeWindow {
-  since: string | null;
-  until: string | null;
-}
+export type { TimeWindow } from '../shared/window.js';
+import type { TimeWindow } from '../shared/window.js';
 
 /** What staging the window's events cost: the single pass over the raw logs. */
 export interface StageResult {

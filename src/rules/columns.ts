@@ -1,5 +1,5 @@
 import { CLOUDTRAIL_COLUMNS } from '../engine/cloudtrail-schema.js';
-import { maskSql } from './sql-text.js';
+import { maskSql } from '../shared/sql-text.js';
 import type { RuleDefinition } from './types.js';
 
 /** Whether the SQL selects every column of the table itself (`SELECT * FROM cloudtrail_logs`, `t.*`). */

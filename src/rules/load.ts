@@ -6,7 +6,7 @@ import { ConfigError } from '../shared/errors.js';
 import { PROJECT_ROOT } from '../shared/version.js';
 import { parameterValueProblems } from './parameters.js';
 import { ruleFileSchema } from './schema.js';
-import { countPlaceholders } from './sql-text.js';
+import { countPlaceholders } from '../shared/sql-text.js';
 import type { RuleDefinition, RuleTestCase } from './types.js';
 
 /** Placeholder names every rule may bind besides its own parameters. */

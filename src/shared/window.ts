@@ -1,5 +1,10 @@
 import { InputError } from './errors.js';
-import type { TimeWindow } from '../engine/types.js';
+
+/** A time window over eventtime: [since, until). Null bounds are open. */
+export interface TimeWindow {
+  since: string | null;
+  until: string | null;
+}
 
 const DATE_PREFIX = /^(\d{4})-(\d{2})-(\d{2})/;
 

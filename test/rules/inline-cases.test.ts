@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { loadRules } from '../../src/rules/load.js';
-import { maskSql } from '../../src/rules/sql-text.js';
+import { maskSql } from '../../src/shared/sql-text.js';
 import { fillRecord, omitFields, runTestCase } from '../../src/rules/test-cases.js';
 
 const rules = await loadRules();

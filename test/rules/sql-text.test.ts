@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { countPlaceholders, maskSql } from '../../src/rules/sql-text.js';
+import { countPlaceholders, maskSql } from '../../src/shared/sql-text.js';
 
 describe('SQL text helpers', () => {
   it('counts only real placeholders, not those in literals, quoted identifiers or comments', () => {

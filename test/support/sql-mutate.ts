@@ -1,7 +1,7 @@
 // Test helpers over rule SQL: find WHERE/HAVING clause bodies, remove filters while keeping the
 // placeholders bindable (to prove that a rule's negative cases depend on its filters), and find placeholders
 // Athena could not bind.
-import { maskSql } from '../../src/rules/sql-text.js';
+import { maskSql } from '../../src/shared/sql-text.js';
 
 export { maskSql };
 

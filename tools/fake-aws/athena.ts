@@ -14,7 +14,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative, sep } from 'node:path';
 import { rawRelationSql } from '../../src/engine/staging-sql.js';
-import { maskSql } from '../../src/rules/sql-text.js';
+import { maskSql } from '../../src/shared/sql-text.js';
 import { listLogFiles, type LogFile } from '../../src/engine/log-files.js';
 import { TRINO_COMPAT_MACROS } from '../../src/engine/trino-compat.js';
 import { startFakeGlue, type FakeGlue, type FakeGlueTable } from './glue.js';
