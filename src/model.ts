@@ -143,6 +143,42 @@ export interface RunFacts {
   athenaTables?: AthenaTableFacts[];
   /** What "new" was judged against: the history read from the previous bundle. */
   history?: HistoryFacts;
+  /**
+   * What the deliveries beyond the output folder did (the evidence bucket, the chat ping). They happen after
+   * the bundle's own findings.json was written (the evidence quotes its hash), so this is in the run's
+   * summary (`--json`) and the job summary; a failed one is also an error in manifest.json.
+   */
+  delivery?: DeliveryFacts;
+}
+
+/** What the evidence upload to S3 did. */
+export interface S3DeliveryFacts {
+  status: 'uploaded' | 'failed';
+  /** Where the bundle was put: s3://bucket/prefix/<date>/<run id>/. */
+  location: string;
+  /** Files of the bundle, and how many of them are in the bucket now. */
+  files: number;
+  uploaded: number;
+  bytes: number;
+  kmsKeyId?: string;
+  objectLock?: { mode: 'GOVERNANCE' | 'COMPLIANCE'; retainUntil: string };
+  /** The manifest's version id (Object Lock buckets are versioned), once it was uploaded. */
+  manifestVersionId?: string;
+}
+
+/** What the chat ping did. */
+export interface WebhookDeliveryFacts {
+  status: 'sent' | 'failed';
+  /** The environment variable the URL came from (the URL itself is a secret). */
+  urlEnv: string;
+  /** The HTTP status the endpoint answered, when it answered. */
+  httpStatus?: number;
+}
+
+/** The deliveries of a run beyond the output folder. */
+export interface DeliveryFacts {
+  s3?: S3DeliveryFacts;
+  webhook?: WebhookDeliveryFacts;
 }
 
 /** The history a run compared its findings with, and where it came from. */

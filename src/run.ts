@@ -12,6 +12,7 @@ import { coverageForRun } from './coverage-input.js';
 import { writeManifest } from './deliver/bundle.js';
 import { notePlacement, withBundle } from './deliver/bundle-folder.js';
 import { sendDigestEmail } from './deliver/email.js';
+import { storeEvidence } from './deliver/s3.js';
 import { writeJobSummary } from './deliver/job-summary.js';
 import { renderJobSummary } from './report/job-summary.js';
 import { withLateProblems } from './report/model/index.js';
@@ -154,12 +155,26 @@ export async function runDaily(options: DailyRunOptions): Promise<FindingsFile> 
         });
       }
     }
-    if (delivery.length > 0) {
-      // Delivery failures come after findings.json (whose hash the evidence quotes) was written: like late
-      // report problems they are said in manifest.json, the job summary, the terminal and the exit code.
-      doc.errors.push(...delivery);
+    // Delivery failures come after findings.json (whose hash the evidence quotes) was written: like late
+    // report problems they are said in manifest.json, the job summary, the terminal and the exit code.
+    const noteDelivery = async (failed: RunErrorEntry[]) => {
+      if (failed.length === 0) return;
+      doc.errors.push(...failed);
       doc.run.complete = false;
       await writeManifest(bundle.dir, files, [...late, ...delivery]);
+    };
+    await noteDelivery(delivery);
+    // The evidence bucket gets the bundle as it now stands (the manifest last, saying any failure above).
+    if (config.deliver?.s3) {
+      const stored = await storeEvidence(bundle.dir, config.deliver.s3, {
+        clients,
+        date: options.date,
+        runId,
+      });
+      doc.run.delivery = { ...doc.run.delivery, s3: stored.facts };
+      if (stored.error) delivery.push(stored.error);
+      else log.info('evidence stored', { location: stored.facts.location, files: stored.facts.uploaded });
+      await noteDelivery(stored.error ? [stored.error] : []);
     }
     return { doc, report, delivery };
   });
@@ -168,7 +183,9 @@ export async function runDaily(options: DailyRunOptions): Promise<FindingsFile> 
   notePlacement(doc, placed, log);
   const delivery = [...value.delivery, ...placed];
   if (report?.model) {
-    const summary = await writeJobSummary(renderJobSummary(withLateProblems(report.model, delivery)));
+    const summary = await writeJobSummary(
+      renderJobSummary(withLateProblems(report.model, delivery), doc.run.delivery),
+    );
     if (summary === true) log.info('job summary written');
     else if (summary) {
       delivery.push(summary);

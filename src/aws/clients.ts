@@ -7,6 +7,7 @@ import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { GlueClient } from '@aws-sdk/client-glue';
 import { OrganizationsClient } from '@aws-sdk/client-organizations';
+import { S3Client } from '@aws-sdk/client-s3';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { partition as sdkPartition } from '@aws-sdk/core/client';
 import { fromTemporaryCredentials } from '@aws-sdk/credential-providers';
@@ -53,6 +54,8 @@ export interface ClientFactory {
   glue(region?: string): GlueClient;
   /** An SESv2 client for the digest email: the runner's (or hub's) credentials, never an audit role. */
   ses(region?: string): SESv2Client;
+  /** An S3 client for the evidence bucket: the runner's (or hub's) credentials, never an audit role. */
+  s3(region?: string): S3Client;
   forAccount(accountId: string): AccountClients;
   /** The partition of the ARNs built for role assumption. */
   partition: string;
@@ -172,6 +175,15 @@ export function createClientFactory(aws: AwsConfig, deps: AwsDeps = {}): ClientF
     },
     ses(region) {
       return new SESv2Client(central(region));
+    },
+    s3(region) {
+      return new S3Client({
+        ...central(region),
+        // A bucket in another region answers with a redirect the client follows; a test endpoint on an IP
+        // address has no bucket host names, so requests name the bucket in the path there.
+        followRegionRedirects: true,
+        ...(deps.endpoint ? { forcePathStyle: true } : {}),
+      });
     },
     forAccount(accountId) {
       const credentials = auditCredentials(accountId);

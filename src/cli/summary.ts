@@ -46,6 +46,8 @@ export function formatRunSummary(doc: FindingsFile, outDir: string): string {
     if (blocking.length > 20) lines.push(`  … ${blocking.length - 20} more in findings.json`);
   }
   if (warnings > 0) lines.push(`${warnings} warning${warnings === 1 ? '' : 's'} in findings.json`);
+  const stored = doc.run.delivery?.s3;
+  if (stored?.status === 'uploaded') lines.push(`evidence stored in ${stored.location}`);
   lines.push(doc.run.complete ? 'audit complete' : 'AUDIT INCOMPLETE');
   lines.push(`outputs in ${outDir}`);
   // Error messages can quote what a server said: credentials are redacted here as at the log sink.

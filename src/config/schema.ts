@@ -236,6 +236,37 @@ export const emailSchema = z.strictObject({
   sesRegion: region.optional(),
 });
 
+/** Where the evidence goes besides the output folder: an S3 bucket kept for years, a chat ping. */
+export const deliverSchema = z.strictObject({
+  /** Upload the whole bundle to s3://bucket/prefix/<date>/<run id>/, manifest.json last. */
+  s3: z
+    .strictObject({
+      bucket: z
+        .string()
+        .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'an S3 bucket name such as acme-audit-evidence'),
+      /** The key prefix under the bucket (no leading /); the day and run id come after it. */
+      prefix: z
+        .string()
+        .regex(
+          /^(?:[A-Za-z0-9!_.*()-]+\/)*[A-Za-z0-9!_.*()-]*$/,
+          'an S3 key prefix such as trailwatch/ (no quotes, no leading /)',
+        )
+        .default('trailwatch/'),
+      /** The bucket's region (default: aws.region); a bucket elsewhere is still found by redirect. */
+      region: region.optional(),
+      /** Encrypt every object with this KMS key (SSE-KMS): a key id, key ARN or alias ARN. */
+      kmsKeyId: z.string().min(1).max(2048).optional(),
+      /** Object Lock retention on every object (the bucket must have Object Lock enabled). */
+      objectLock: z
+        .strictObject({
+          mode: z.enum(['GOVERNANCE', 'COMPLIANCE']),
+          retentionDays: z.number().int().positive().max(36_500),
+        })
+        .optional(),
+    })
+    .optional(),
+});
+
 /** The whole trailwatch.config.yaml. Every key is optional for `scan` and `demo`. */
 export const configSchema = z.strictObject({
   organization: z.string().default('AWS Organization'),
@@ -258,6 +289,7 @@ export const configSchema = z.strictObject({
   /** "What is new": how many previous days of history a group is compared with. */
   history: historySchema.default({ days: 14 }),
   email: emailSchema.optional(),
+  deliver: deliverSchema.optional(),
 });
 
 /** The validated configuration. */

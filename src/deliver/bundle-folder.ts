@@ -109,7 +109,8 @@ function notPlaced(file: string, target: string, kept: string, error: unknown): 
   };
 }
 
-async function filesUnder(dir: string): Promise<string[]> {
+/** Every file under `dir`, depth first. */
+export async function filesUnder(dir: string): Promise<string[]> {
   const out: string[] = [];
   for (const entry of await readdir(dir, { withFileTypes: true })) {
     const path = join(dir, entry.name);

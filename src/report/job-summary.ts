@@ -1,5 +1,6 @@
 // The GitHub Actions job summary: Markdown that GitHub renders with HTML allowed, so every value from a log
 // is escaped for both, and `::` is broken so no line can read as a workflow command.
+import type { DeliveryFacts } from '../model.js';
 import type { DigestGroup, DigestModel } from './model/index.js';
 
 /** Escapes a value for GitHub-flavoured Markdown with inline HTML: entities, Markdown punctuation, `::`. */
@@ -20,8 +21,28 @@ function groupLine(group: DigestGroup): string {
   return `| ${e(group.tier)} | ${e(group.risk)} | ${e(group.title)} (${e(group.ruleId)}) | ${group.count} |`;
 }
 
-/** Renders the job summary Markdown for the digest. */
-export function renderJobSummary(model: DigestModel): string {
+/** Where the evidence went beyond the output folder, one line each. */
+function deliveryLines(facts: DeliveryFacts | undefined): string[] {
+  const e = escapeMarkdown;
+  const lines: string[] = [];
+  const s3 = facts?.s3;
+  if (s3?.status === 'uploaded') {
+    const lock = s3.objectLock
+      ? `, Object Lock ${e(s3.objectLock.mode)} until ${e(s3.objectLock.retainUntil.slice(0, 10))}`
+      : '';
+    lines.push(
+      `**Evidence stored:** ${e(s3.location)} (${s3.uploaded} files${lock}${s3.kmsKeyId ? ', SSE-KMS' : ''}).`,
+    );
+  } else if (s3) {
+    lines.push(`**Evidence NOT stored:** ${s3.uploaded} of ${s3.files} files reached ${e(s3.location)}.`);
+  }
+  const hook = facts?.webhook;
+  if (hook) lines.push(`**Chat ping:** ${hook.status === 'sent' ? 'sent' : 'FAILED'} (${e(hook.urlEnv)}).`);
+  return lines.length > 0 ? ['', ...lines] : [];
+}
+
+/** Renders the job summary Markdown for the digest, and where the evidence was delivered. */
+export function renderJobSummary(model: DigestModel, delivered?: DeliveryFacts): string {
   const e = escapeMarkdown;
   const lines: string[] = [];
   lines.push(`## trailwatch — ${e(model.organization)} — ${e(model.date)}`);
@@ -61,6 +82,7 @@ export function renderJobSummary(model: DigestModel): string {
   }
   for (const problem of model.reportProblems)
     lines.push('', `**Report:** ${e(problem.code)}: ${e(problem.reason)}`);
+  lines.push(...deliveryLines(delivered));
   lines.push(
     '',
     `Suppressed: ${model.counts.suppressed}. Window: ${e(model.facts.window)}. Engine: ${e(model.facts.engine)}, ${model.facts.queriesRun} queries, ${e(model.facts.dataScanned)} scanned, ${e(model.facts.cost)}. Duration: ${e(model.facts.duration)}.`,

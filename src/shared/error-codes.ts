@@ -82,6 +82,7 @@ const TITLES = {
   'email-not-configured': 'No email transport',
   'email-send-failed': 'Sending the digest failed',
   'job-summary-not-written': 'The job summary could not be written',
+  'evidence-not-uploaded': 'The evidence could not be stored in S3',
 } as const;
 
 /** Every error code with its human title. */

@@ -15,6 +15,7 @@ import { generateSampleOrg } from '../../src/samples/generate.js';
 import { silentLogger } from '../../src/shared/log.js';
 import { ConfigError } from '../../src/shared/errors.js';
 import { fakeAccountId, generateOrg, startFakeAws, type FakeAws } from '../../tools/fake-aws/index.js';
+import { expectWholeBundle } from '../support/bundle.js';
 import { fakeDeps } from './fake-aws/deps.js';
 
 const received: ParsedMail[] = [];
@@ -47,6 +48,10 @@ beforeAll(async () => {
   const denied = org.accounts[3]!.id;
   fake = await startFakeAws(org, {
     faults: [{ kind: 'access-denied', accountId: denied, operation: 'AssumeRole' }],
+    s3Buckets: [
+      { name: 'daily-evidence', objectLock: true },
+      { name: 'denied-evidence', denied: true },
+    ],
   });
   const dir = await mkdtemp(join(tmpdir(), 'tw-daily-'));
   logsDir = join(dir, 'logs', 'AWSLogs');
@@ -64,6 +69,9 @@ beforeAll(async () => {
       to: ['security@example.test'],
       from: 'trailwatch@example.test',
       smtp: { host: '127.0.0.1', port, secure: false },
+    },
+    deliver: {
+      s3: { bucket: 'daily-evidence', prefix: 'audit', objectLock: { mode: 'GOVERNANCE', retentionDays: 7 } },
     },
   });
   doc = await runDaily({
@@ -126,6 +134,53 @@ describe('the daily run against the fake AWS, local logs and a real SMTP server'
   it('writes the GitHub job summary', async () => {
     const summary = await readFile(summaryFile, 'utf8');
     expect(summary).toContain('Daily Test Org');
+  });
+
+  it('stores the whole bundle in the evidence bucket, manifest last, and says so in the run and the summary', async () => {
+    const s3 = doc.run.delivery?.s3;
+    expect(s3).toMatchObject({
+      status: 'uploaded',
+      location: `s3://daily-evidence/audit/2026-11-20/${doc.run.runId}/`,
+    });
+    const stored = fake.s3.objects.filter((o) => o.bucket === 'daily-evidence');
+    const local = (await expectWholeBundle(out)).files;
+    expect(
+      stored.map((o) => o.key.slice(s3!.location.length - 's3://daily-evidence/'.length)).sort(),
+    ).toEqual([...local, 'manifest.json'].sort());
+    expect(stored.at(-1)?.key.endsWith('/manifest.json')).toBe(true);
+    // The manifest in the bucket is the one in the output folder, byte for byte.
+    expect(stored.at(-1)?.body.toString('utf8')).toBe(await readFile(join(out, 'manifest.json'), 'utf8'));
+    expect(stored.every((o) => o.objectLockMode === 'GOVERNANCE')).toBe(true);
+    expect(await readFile(summaryFile, 'utf8')).toContain(
+      '**Evidence stored:** s3\\://daily\\-evidence/audit/2026\\-11\\-20/',
+    );
+  });
+
+  it('makes a denied evidence bucket a delivery error (exit code 2) that loses nothing local', async () => {
+    const config = parseConfig({
+      engine: { duckdb: { logs: logsDir } },
+      aws: { timeouts: { callSeconds: 5, accountSeconds: 20 } },
+      report: { pdf: false },
+      deliver: { s3: { bucket: 'denied-evidence' } },
+    });
+    const deniedOut = join(out, '..', 'out-denied');
+    const run = await runDaily({
+      config,
+      date: '2026-11-20',
+      outDir: deniedOut,
+      log: silentLogger,
+      report: reportWriterFor(config, silentLogger),
+      deps: fakeDeps(fake),
+    });
+    const error = run.errors.find((e) => e.code === 'evidence-not-uploaded');
+    expect(error?.message).toContain('access-denied');
+    expect(run.run.delivery?.s3?.status).toBe('failed');
+    expect(exitCodeFor(run, config)).toBe(2);
+    await expectWholeBundle(deniedOut);
+    const manifest = JSON.parse(await readFile(join(deniedOut, 'manifest.json'), 'utf8')) as {
+      errors: { code: string }[];
+    };
+    expect(manifest.errors.map((e) => e.code)).toContain('evidence-not-uploaded');
   });
 
   it('calls a run over an empty organization incomplete (exit code 2), saying why', async () => {

@@ -3,3 +3,4 @@ export * from './model.js';
 export * from './server.js';
 export * from './athena.js';
 export * from './glue.js';
+export * from './s3.js';

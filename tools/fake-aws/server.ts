@@ -10,6 +10,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { FakeAthenaError, startFakeAthena, type FakeAthena, type FakeAthenaOptions } from './athena.js';
 import { FakeGlueError, startFakeGlue, type FakeGlue } from './glue.js';
+import { FakeS3Error, s3ErrorXml, s3Operation, startFakeS3, type FakeS3, type FakeS3Bucket } from './s3.js';
 import { fakeTrailArn, type FakeAccount, type FakeOrg, type FakeTrail } from './model.js';
 
 /** A fault to inject: what goes wrong, for which account / operation / region, and how many times. */
@@ -39,6 +40,8 @@ export interface FakeAwsOptions {
   credentialLifetimeSeconds?: number;
   /** Serve Athena over these CloudTrail files (unset: Athena calls fail as an unknown service). */
   athena?: FakeAthenaOptions;
+  /** S3 buckets (path-style addressing); an evidence upload writes here. */
+  s3Buckets?: FakeS3Bucket[];
 }
 
 /** Credentials issued by the fake (kept so tests can prove none of them leak into output). */
@@ -90,6 +93,8 @@ export interface FakeAws {
   athena?: FakeAthena;
   /** The Glue Data Catalog (Athena's tables live there). */
   glue: FakeGlue;
+  /** S3: its buckets, every stored object version, every request. */
+  s3: FakeS3;
   resetStats(): void;
   close(): Promise<void>;
 }
@@ -177,6 +182,7 @@ export async function startFakeAws(org: FakeOrg, options: FakeAwsOptions = {}): 
   const accounts = new Map(org.accounts.map((a) => [a.id, a]));
   const management = accounts.get(org.managementAccountId);
   const glue = startFakeGlue();
+  const s3 = startFakeS3(options.s3Buckets);
   const athena = options.athena ? await startFakeAthena(options.athena, glue) : undefined;
   const stats = { calls: 0, byAccount: new Map<string, number>(), byOperation: new Map<string, number>() };
 
@@ -555,6 +561,48 @@ export async function startFakeAws(org: FakeOrg, options: FakeAwsOptions = {}): 
     return service.handle(operation, body);
   }
 
+  // --- S3 (REST + XML) -------------------------------------------------------------------------------------
+  function sendS3Error(res: ServerResponse, error: FakeS3Error, close = false): void {
+    const requestId = randomId(16);
+    res.writeHead(error.status, {
+      'content-type': 'application/xml',
+      'x-amz-request-id': requestId,
+      ...(close ? { connection: 'close' } : {}),
+    });
+    res.end(s3ErrorXml(error, requestId));
+  }
+
+  function answerS3(
+    req: IncomingMessage,
+    res: ServerResponse,
+    caller: Caller & { region: string },
+    body: Buffer,
+  ) {
+    const method = req.method ?? '';
+    const url = req.url ?? '/';
+    const operation = s3Operation(method, url);
+    stats.calls += 1;
+    stats.byOperation.set(operation, (stats.byOperation.get(operation) ?? 0) + 1);
+    try {
+      // The evidence bucket is written with the runner's (or hub's) credentials; the audit roles may not.
+      if (caller.kind === 'audit') throw new FakeS3Error(403, 'AccessDenied', 'Access Denied');
+      const fault = matchFault(caller.accountId, operation, caller.region);
+      if (fault?.kind === 'server-error')
+        throw new FakeS3Error(500, 'InternalError', 'We encountered an internal error. Please try again.');
+      if (fault?.kind === 'access-denied') throw new FakeS3Error(403, 'AccessDenied', 'Access Denied');
+      const answer = s3.handle(method, url, req.headers, body);
+      res.writeHead(answer.status, { 'x-amz-request-id': randomId(16), ...answer.headers });
+      res.end(answer.body);
+    } catch (error) {
+      if (error instanceof FakeS3Error) sendS3Error(res, error);
+      else
+        sendS3Error(
+          res,
+          new FakeS3Error(500, 'InternalError', error instanceof Error ? error.message : String(error)),
+        );
+    }
+  }
+
   // --- wire ------------------------------------------------------------------------------------------------
   function sendError(res: ServerResponse, protocol: Protocol, error: FakeError): void {
     const requestId = randomId(8);
@@ -624,12 +672,17 @@ export async function startFakeAws(org: FakeOrg, options: FakeAwsOptions = {}): 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
-    const raw = Buffer.concat(chunks).toString('utf8');
+    const bytes = Buffer.concat(chunks);
+    const raw = bytes.toString('utf8');
     if (latencyMs > 0) await sleep(latencyMs);
     const target = req.headers['x-amz-target'];
     let protocol: Protocol = typeof target === 'string' ? 'json' : 'rest-json';
     try {
       const caller = resolveCaller(req);
+      if (caller.service === 's3') {
+        answerS3(req, res, caller, bytes);
+        return;
+      }
       let operation: string;
       let form = new URLSearchParams();
       let body: Record<string, unknown> = {};
@@ -729,6 +782,21 @@ export async function startFakeAws(org: FakeOrg, options: FakeAwsOptions = {}): 
   const server: Server = createServer({ keepAliveTimeout: 5_000 }, (req, res) => {
     void handle(req, res);
   });
+  // A request that says `Expect: 100-continue` (the SDK says it for S3 bodies of 2 MB and more) waits for
+  // the go-ahead before sending its body. S3 refuses a write it will not accept (a denied or missing bucket)
+  // right there, with the error instead of `100 Continue`, and closes the connection: the body is never sent.
+  server.on('checkContinue', (req, res) => {
+    const refused = /\/s3\/aws4_request/.test(req.headers.authorization ?? '')
+      ? s3.refuseEarly(req.method ?? '', req.url ?? '/')
+      : null;
+    if (refused) {
+      stats.calls += 1;
+      sendS3Error(res, refused, true);
+      return;
+    }
+    res.writeContinue();
+    void handle(req, res);
+  });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
 
@@ -742,6 +810,7 @@ export async function startFakeAws(org: FakeOrg, options: FakeAwsOptions = {}): 
     emails,
     ...(athena ? { athena } : {}),
     glue,
+    s3,
     resetStats() {
       stats.calls = 0;
       stats.byAccount.clear();
