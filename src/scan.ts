@@ -8,7 +8,13 @@ import type { Config } from './config/schema.js';
 import { checkConfigRuleIds } from './config/rule-ids.js';
 import { detect } from './detect.js';
 import { COVERAGE_CHECKS } from './trails/evaluate.js';
-import { writeFindingFormats, writeFindingsJson, writeManifest, writeQueriesRun } from './deliver/bundle.js';
+import {
+  findingListHashes,
+  writeFindingFormats,
+  writeFindingsJson,
+  writeManifest,
+  writeQueriesRun,
+} from './deliver/bundle.js';
 import { folderHistory, loadHistory, writeHistory, type HistorySource } from './deliver/history-file.js';
 import type { DigestModel } from './report/model/index.js';
 import type { DigestEmail } from './report/email.js';
@@ -43,6 +49,8 @@ export interface ReportContext {
   doc: FindingsFile;
   rules: readonly RuleDefinition[];
   findingsSha256: string;
+  /** SHA-256 of findings.csv and findings.jsonl (the full finding list), printed by the evidence. */
+  findingList?: { csv: string; jsonl: string };
   coverage?: CoverageInput;
 }
 
@@ -270,6 +278,7 @@ export async function scanLocal(options: LocalScanOptions): Promise<LocalScanRes
       doc,
       rules,
       findingsSha256: written.sha256,
+      findingList: await findingListHashes(options.outDir),
       ...(options.coverage ? { coverage: options.coverage } : {}),
     });
     files.push(...report.files);

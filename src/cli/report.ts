@@ -9,7 +9,7 @@ export function reportWriterFor(config: Config, log: Logger): ReportWriter {
     pdf: config.report.pdf,
     ...(config.report.browserPath ? { browserPath: config.report.browserPath } : {}),
   };
-  const write: ReportWriter = async ({ outDir, doc, rules, findingsSha256, coverage }) => {
+  const write: ReportWriter = async ({ outDir, doc, rules, findingsSha256, findingList, coverage }) => {
     const input = reportInputFromRun(
       { doc, rules, findingsSha256, ...(coverage ? { coverage } : {}) },
       { maxEventsPerGroup: config.report.maxEventsPerGroup },
@@ -18,6 +18,7 @@ export function reportWriterFor(config: Config, log: Logger): ReportWriter {
       pdf: config.report.pdf,
       ...(config.report.browserPath ? { browserPath: config.report.browserPath } : {}),
       paper: config.report.paper,
+      ...(findingList ? { findingList } : {}),
       log,
     });
     return { files: result.files, errors: result.errors, email: result.email, model: result.model };

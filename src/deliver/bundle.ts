@@ -47,6 +47,14 @@ export async function writeFindingFormats(
   return paths;
 }
 
+/** The SHA-256 of findings.csv and findings.jsonl as written in `outDir` (the evidence prints them). */
+export async function findingListHashes(outDir: string): Promise<{ csv: string; jsonl: string }> {
+  return {
+    csv: sha256(await readFile(join(outDir, 'findings.csv'))),
+    jsonl: sha256(await readFile(join(outDir, 'findings.jsonl'))),
+  };
+}
+
 /** Writes the exact SQL each rule ran, with its bound parameters, under <out>/queries/. */
 export async function writeQueriesRun(outDir: string, runs: readonly RuleRun[]): Promise<string[]> {
   const dir = join(outDir, 'queries');

@@ -11,6 +11,7 @@ import { buildDigestModel } from './model/index.js';
 import type { DigestEmail } from './email.js';
 import { renderDigestEmail } from './email.js';
 import { renderEvidenceHtml } from './evidence.js';
+import { evidenceGroupRows, type FindingListHashes } from './evidence-groups.js';
 import type { Paper } from './pdf.js';
 import { BROWSER_CANDIDATES, findBrowser, printPdf } from './pdf.js';
 
@@ -66,6 +67,8 @@ export interface WriteReportOptions {
   /** Config `report.browserPath`; PUPPETEER_EXECUTABLE_PATH and the usual install places come next. */
   browserPath?: string;
   paper: Paper;
+  /** SHA-256 of the bundle's findings.csv and findings.jsonl, printed by the evidence. */
+  findingList?: FindingListHashes;
   log: Logger;
 }
 
@@ -88,11 +91,10 @@ export const REPAGINATE_MAX_ROWS = 4000;
 export const INSTALL_BROWSER_HINT =
   'sudo apt-get install -y chromium || sudo apt-get install -y chromium-browser';
 
-/** How many table rows the evidence holds (findings, suppressed findings, matrix rows, gaps). */
+/** How many table rows the evidence holds (findings as printed, matrix rows, gaps). */
 export function evidenceRows(model: DigestModel): number {
-  const groups = [...model.alertGroups, ...model.reviewGroups, ...model.suppressedGroups];
   return (
-    groups.reduce((sum, g) => sum + g.count, 0) +
+    evidenceGroupRows(model) +
     model.matrix.rows.length +
     model.coverage.problems.length +
     model.notAudited.length
@@ -148,14 +150,15 @@ export async function writeReport(
         options: { ...input.options, evidencePath: 'evidence.pdf' },
       });
       try {
-        const pdf = await printPdf(renderEvidenceHtml(model), {
+        const findingList = options.findingList ? { findingList: options.findingList } : {};
+        const pdf = await printPdf(renderEvidenceHtml(model, findingList), {
           browserPath,
           paper: options.paper,
           title: `${model.organization} — CloudTrail audit evidence`,
           date: model.date,
           repaginate:
             evidenceRows(model) <= REPAGINATE_MAX_ROWS
-              ? (pages) => renderEvidenceHtml(model, { pages })
+              ? (pages) => renderEvidenceHtml(model, { pages, ...findingList })
               : undefined,
         });
         const path = join(outDir, 'evidence.pdf');

@@ -56,6 +56,10 @@ export interface FakeQueryRecord {
   /** The partitions it read, as `table:account/region/yyyy/MM/dd`, sorted (files present only). */
   partitionsRead: string[];
   state: 'QUEUED' | 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'CANCELLED';
+  /** DataScannedInBytes as reported: a raw read's files, or the named columns of CTAS-made tables. */
+  bytes: number;
+  /** Compressed bytes of the raw CloudTrail files the query read (0 when it read none). */
+  filesBytes: number;
   reason?: string;
   stopped: boolean;
   polls: number;
@@ -97,7 +101,6 @@ interface Query extends FakeQueryRecord {
   fault?: FakeQueryFault;
   submitted: number;
   completed?: number;
-  bytes: number;
 }
 
 const invalid = (message: string) => new FakeAthenaError(400, 'InvalidRequestException', message);
@@ -457,6 +460,50 @@ export async function startFakeAthena(
       .replace(/`([a-z0-9_]+)`/g, '"$1"');
   }
 
+  // What a query over a table made by CTAS scans, as Athena bills Parquet: the compressed bytes of the
+  // columns it names (every row group: an upper bound, since min/max statistics are not used to skip any).
+  // Measured by writing the table as Snappy Parquet, the format the staging CTAS asks for.
+  const createdTables = new Map<string, Map<string, number>>();
+
+  async function measureCreatedTable(sql: string, database: string): Promise<void> {
+    const target = /^\s*CREATE\s+TABLE\s+(?:"?`?([a-z0-9_]+)`?"?\s*\.\s*)?"?`?([a-z0-9_]+)`?"?/i.exec(
+      codeOnly(sql),
+    );
+    if (!target) return;
+    const db = target[1] ?? database;
+    const name = target[2]!;
+    const file = join(scratch, `${name}.parquet`);
+    await connection.run(
+      `COPY (SELECT * FROM "${db}"."${name}") TO '${file.replace(/'/g, "''")}' (FORMAT parquet, COMPRESSION snappy)`,
+    );
+    const reader = await connection.runAndReadAll(
+      `SELECT path_in_schema AS path, sum(total_compressed_size) AS bytes FROM parquet_metadata('${file.replace(/'/g, "''")}') GROUP BY 1`,
+    );
+    const columns = new Map<string, number>();
+    for (const row of reader.getRowObjectsJson()) {
+      // A struct's leaves are "parent, leaf": a query naming the struct is charged all of them.
+      const column = String(row.path).split(',')[0]!.trim().toLowerCase();
+      columns.set(column, (columns.get(column) ?? 0) + Number(row.bytes));
+    }
+    createdTables.set(name.toLowerCase(), columns);
+    await rm(file, { force: true });
+  }
+
+  /** The bytes a query over CTAS-made tables scans, or null when it reads none. */
+  function stagedBytes(sql: string): number | null {
+    const code = codeOnly(sql).toLowerCase();
+    let bytes: number | null = null;
+    for (const [table, columns] of createdTables) {
+      if (!new RegExp(`(?<![a-z0-9_])${table}(?![a-z0-9_])`).test(code)) continue;
+      bytes ??= 0;
+      for (const [column, size] of columns) {
+        if (new RegExp(`(?<![a-z0-9_])${column.replace(/[$]/g, '\\$')}(?![a-z0-9_])`).test(code))
+          bytes += size;
+      }
+    }
+    return bytes;
+  }
+
   function matchFault(sql: string): FakeQueryFault | undefined {
     for (const fault of faults) {
       if (!fault.match.test(sql)) continue;
@@ -485,11 +532,14 @@ export async function startFakeAthena(
           read.map((f) => `${f.table}:${f.partition.account}/${f.partition.region}/${f.partition.day}`),
         ),
       ].sort();
-      if (query.readsRaw) query.bytes = read.reduce((sum, f) => sum + f.bytes, 0);
+      query.filesBytes = read.reduce((sum, f) => sum + f.bytes, 0);
+      if (query.readsRaw) query.bytes = query.filesBytes;
+      else query.bytes = stagedBytes(query.sql) ?? query.bytes;
       await connection.run(`SET search_path = '${path.replace(/'/g, "''")},main'`);
       const statement = await connection.prepare(translate(query.sql));
       bind(statement, values);
       const reader = await statement.runAndReadAll();
+      await measureCreatedTable(query.sql, path);
       const isSelect = /^\s*(?:--[^\n]*\n\s*)*(SELECT|WITH)\b/i.test(query.sql);
       query.result = {
         isSelect,
@@ -576,6 +626,7 @@ export async function startFakeAthena(
       finished: false,
       submitted: Date.now(),
       bytes: 0,
+      filesBytes: 0,
       ...(fault ? { fault } : {}),
     };
     // A raw read reports the bytes of the files it read (set when it runs); other DML a small scan.

@@ -38,6 +38,11 @@ export interface FakeAwsOptions {
   pageSize?: number;
   /** Lifetime of issued session credentials. */
   credentialLifetimeSeconds?: number;
+  /**
+   * Throttle every Nth call (a ThrottlingException or the protocol's equivalent); the caller's retry is a
+   * later call and goes through, so each throttled call is throttled once. 100 throttles 1 % of calls.
+   */
+  throttleEvery?: number;
   /** Serve Athena over these CloudTrail files (unset: Athena calls fail as an unknown service). */
   athena?: FakeAthenaOptions;
   /** S3 buckets (path-style addressing); an evidence upload writes here. */
@@ -83,8 +88,17 @@ export interface FakeAws {
   endpoint: string;
   org: FakeOrg;
   faults: FakeFault[];
-  /** Calls answered or faulted, by account (AssumeRole counts for the role's account) and by operation. */
-  stats: { calls: number; byAccount: Map<string, number>; byOperation: Map<string, number> };
+  /**
+   * Calls answered or faulted, by account (AssumeRole counts for the role's account) and by operation;
+   * `throttled` counts the calls `throttleEvery` throttled, by account too.
+   */
+  stats: {
+    calls: number;
+    byAccount: Map<string, number>;
+    byOperation: Map<string, number>;
+    throttled: number;
+    throttledByAccount: Map<string, number>;
+  };
   issued: IssuedCredentials[];
   assumeRoles: AssumeRoleRecord[];
   /** Emails SendEmail accepted, oldest first. */
@@ -184,7 +198,13 @@ export async function startFakeAws(org: FakeOrg, options: FakeAwsOptions = {}): 
   const glue = startFakeGlue();
   const s3 = startFakeS3(options.s3Buckets);
   const athena = options.athena ? await startFakeAthena(options.athena, glue) : undefined;
-  const stats = { calls: 0, byAccount: new Map<string, number>(), byOperation: new Map<string, number>() };
+  const stats = {
+    calls: 0,
+    byAccount: new Map<string, number>(),
+    byOperation: new Map<string, number>(),
+    throttled: 0,
+    throttledByAccount: new Map<string, number>(),
+  };
 
   const ownTrails = (account: FakeAccount) =>
     (account.trails ?? []).map((trail) => ({
@@ -704,6 +724,13 @@ export async function startFakeAws(org: FakeOrg, options: FakeAwsOptions = {}): 
       if (forAccount) stats.byAccount.set(forAccount, (stats.byAccount.get(forAccount) ?? 0) + 1);
       stats.byOperation.set(operation, (stats.byOperation.get(operation) ?? 0) + 1);
 
+      if (options.throttleEvery && stats.calls % options.throttleEvery === 0) {
+        stats.throttled += 1;
+        if (forAccount) {
+          stats.throttledByAccount.set(forAccount, (stats.throttledByAccount.get(forAccount) ?? 0) + 1);
+        }
+        throw faultError(protocol, 'throttle');
+      }
       const fault = matchFault(forAccount, operation, caller.region);
       if (fault?.kind === 'hang') return; // never answer; the client's time limits must cut it off
       if (fault?.kind === 'slow') await sleep(fault.delayMs ?? 1000);
@@ -815,6 +842,8 @@ export async function startFakeAws(org: FakeOrg, options: FakeAwsOptions = {}): 
       stats.calls = 0;
       stats.byAccount.clear();
       stats.byOperation.clear();
+      stats.throttled = 0;
+      stats.throttledByAccount.clear();
     },
     async close() {
       await new Promise<void>((resolve) => {
