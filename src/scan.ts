@@ -178,6 +178,8 @@ export async function scanLocal(options: LocalScanOptions): Promise<LocalScanRes
     findings: detected.findings,
     coverage: options.coverage?.findings ?? [],
     suppressions: config.suppressions,
+    overrides: config.rules,
+    rules,
     today,
     grouping,
     previousDays,

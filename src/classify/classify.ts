@@ -1,6 +1,6 @@
 // The classify stage: rule findings and coverage findings, the suppressions and today's date in; the
 // classified findings, ordered, and what every suppression did, out. Pure: no I/O, no clock.
-import type { Suppression } from '../config/schema.js';
+import type { RuleOverride, Suppression } from '../config/schema.js';
 import { suppressionLabel } from '../config/suppressions.js';
 import type { CoverageFinding, Finding, Risk, SuppressionRef, SuppressionStatus, Tier } from '../model.js';
 import type { RawFinding } from '../rules/evaluate.js';
@@ -8,6 +8,7 @@ import type { RunErrorEntry } from '../shared/errors.js';
 import { DEFAULT_GROUPING, groupKeyOf, type GroupingOf } from './group.js';
 import { baselineFrom, type HistoryDay } from './history.js';
 import { compileSuppression, type MatchSubject } from './match.js';
+import { withConfiguredTierAndRisk, type RuleDefaults } from './overrides.js';
 
 const TIER_ORDER: Record<Tier, number> = { alert: 0, review: 1 };
 const RISK_ORDER: Record<Risk, number> = { high: 0, medium: 1, low: 2 };
@@ -30,6 +31,10 @@ export interface ClassifyInput {
   findings: readonly RawFinding[];
   coverage?: readonly CoverageFinding[];
   suppressions: readonly Suppression[];
+  /** The config's per-rule settings (`rules`): their tier and risk replace the rule files' defaults. */
+  overrides?: Readonly<Record<string, RuleOverride>>;
+  /** The catalogue's rules, whose own risk tells a row's escalation (kept) from the default (overridden). */
+  rules?: readonly RuleDefaults[];
   /** YYYY-MM-DD: a suppression applies through its expiry date. */
   today: string;
   /** How each rule groups its findings (default: principal, event name, account). */
@@ -70,11 +75,11 @@ function compareFindings(a: Finding, b: Finding): number {
 }
 
 /**
- * Applies suppressions to rule and coverage findings alike (the first active suppression that matches
- * wins; a suppressed finding is kept and marked with it), judges each finding's group new or recurring
- * against the history's previous days (and a watched principal's source IP new or not), orders findings (alerts first, then by risk,
- * rule and time) and reports what each suppression did: how many it hid, or, once expired, how many it
- * shows again.
+ * Gives each rule finding its configured tier and risk; applies suppressions to rule and coverage findings
+ * alike (the first active suppression that matches wins; a suppressed finding is kept and marked with it);
+ * judges each finding's group new or recurring against the history's previous days (and a watched
+ * principal's source IP new or not); orders findings (alerts first, then by risk, rule and time); and reports
+ * what each suppression did: how many it hid, or, once expired, how many it shows again.
  */
 export function classify(input: ClassifyInput): Classified {
   const compiled = input.suppressions.map((s, index) => ({
@@ -104,7 +109,9 @@ export function classify(input: ClassifyInput): Classified {
   };
   const groupingOf = input.grouping ?? (() => DEFAULT_GROUPING);
   const baseline = baselineFrom(input.previousDays ?? []);
+  const defaults = new Map((input.rules ?? []).map((r) => [r.id, r]));
   const findings = input.findings
+    .map((f) => withConfiguredTierAndRisk(f, input.overrides ?? {}, defaults))
     .map((f): Finding => {
       const ref = decide(f);
       const grouping = groupingOf(f.ruleId);

@@ -163,14 +163,9 @@ export async function evaluateRules(
       continue;
     }
     try {
+      // The config's tier and risk are applied to the findings by classify; the run records them.
       const result = await runRule(engine, rule, values);
-      const adjusted = result.findings.map((f) => ({
-        ...f,
-        // The config's tier and risk replace the rule's defaults; a row's own escalation stays.
-        tier: override?.tier ?? f.tier,
-        risk: f.risk !== rule.risk ? f.risk : risk,
-      }));
-      findings.push(...adjusted);
+      findings.push(...result.findings);
       runs.push({
         ...base,
         status: 'ran',
@@ -178,7 +173,7 @@ export async function evaluateRules(
         queryId: result.queryId,
         bytesScanned: result.bytesScanned,
         durationMs: result.durationMs,
-        findings: adjusted.length,
+        findings: result.findings.length,
       });
     } catch (error) {
       const message = errorMessage(error).split('\n')[0] ?? 'query failed';

@@ -257,3 +257,38 @@ describe('classify: suppressions', () => {
     expect(findings.map((f) => f.ruleId)).toEqual(['a', 'b', 'iam-change']);
   });
 });
+
+describe("classify: the config's tier and risk", () => {
+  const rules = [{ id: 'console-login', risk: 'medium' as const }];
+
+  it("replaces the rule file's tier and risk, before ordering and before suppressions are judged", () => {
+    const { findings } = classify({
+      findings: [
+        raw({ eventId: 'login' }),
+        raw({ ruleId: 'iam-change', tier: 'alert', risk: 'low', eventId: 'iam' }),
+      ],
+      suppressions: [],
+      overrides: { 'console-login': { tier: 'review', risk: 'low' } },
+      rules,
+      today: TODAY,
+    });
+    expect(findings.map((f) => [f.eventId, f.tier, f.risk])).toEqual([
+      ['iam', 'alert', 'low'],
+      ['login', 'review', 'low'],
+    ]);
+  });
+
+  it("keeps a row's own escalation (a risk other than the rule file's) and still applies the tier", () => {
+    const { findings } = classify({
+      findings: [raw({ risk: 'high', eventId: 'root' }), raw({ eventId: 'user' })],
+      suppressions: [],
+      overrides: { 'console-login': { tier: 'review', risk: 'low' } },
+      rules,
+      today: TODAY,
+    });
+    expect(findings.map((f) => [f.eventId, f.tier, f.risk])).toEqual([
+      ['root', 'review', 'high'],
+      ['user', 'review', 'low'],
+    ]);
+  });
+});

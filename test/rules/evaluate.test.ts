@@ -2,6 +2,7 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { classify } from '../../src/classify/classify.js';
 import { parseConfig } from '../../src/config/load.js';
 import { openDuckDbEngine } from '../../src/engine/duckdb.js';
 import type { QueryEngine } from '../../src/engine/types.js';
@@ -40,11 +41,14 @@ describe('evaluateRules', () => {
     expect(configured.findings.map((f) => f.eventName)).toEqual(['RunInstances']);
   });
 
-  it("applies the config's tier and risk, and skips disabled rules", async () => {
+  it("records the config's tier and risk, which classify gives the findings, and skips disabled rules", async () => {
     const kms = rules.filter((r) => r.id === 'kms-key-deletion' || r.id === 'root-usage');
     const config = parseConfig({ rules: { 'kms-key-deletion': { tier: 'review', risk: 'low' }, 'root-usage': { enabled: false } } });
     const { runs, findings } = await evaluateRules(engine, kms, config, window, silentLogger);
-    expect(findings.map((f) => [f.ruleId, f.tier, f.risk])).toEqual([['kms-key-deletion', 'review', 'low']]);
+    expect(findings.map((f) => [f.ruleId, f.tier, f.risk])).toEqual([['kms-key-deletion', 'alert', 'high']]);
+    expect(runs.find((r) => r.ruleId === 'kms-key-deletion')).toMatchObject({ tier: 'review', risk: 'low', findings: 1 });
+    const classified = classify({ findings, suppressions: [], overrides: config.rules, rules: kms, today: '2026-11-21' });
+    expect(classified.findings.map((f) => [f.ruleId, f.tier, f.risk])).toEqual([['kms-key-deletion', 'review', 'low']]);
     expect(runs.find((r) => r.ruleId === 'root-usage')?.status).toBe('disabled');
   });
 
