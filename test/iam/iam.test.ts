@@ -1,37 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
-import { parse, type CollectionTag, type ScalarTag, type YAMLMap, type YAMLSeq } from 'yaml';
-
-// CloudFormation's short-form intrinsic functions, read as their long form.
-const scalar = (tag: string, fn: string): ScalarTag => ({
-  tag,
-  resolve: (value: string) => ({ [fn]: value }),
-});
-const collection =
-  (kind: 'seq' | 'map') =>
-  (tag: string, fn: string): CollectionTag => ({
-    tag,
-    collection: kind,
-    resolve: (value: YAMLSeq.Parsed | YAMLMap.Parsed) => ({ [fn]: value.toJSON() as unknown }),
-  });
-const seq = collection('seq');
-const map = collection('map');
-const CFN_TAGS: (ScalarTag | CollectionTag)[] = [
-  scalar('!Ref', 'Ref'),
-  scalar('!Sub', 'Fn::Sub'),
-  scalar('!GetAtt', 'Fn::GetAtt'),
-  scalar('!ImportValue', 'Fn::ImportValue'),
-  scalar('!Condition', 'Condition'),
-  seq('!Sub', 'Fn::Sub'),
-  seq('!Equals', 'Fn::Equals'),
-  seq('!If', 'Fn::If'),
-  seq('!Not', 'Fn::Not'),
-  seq('!And', 'Fn::And'),
-  seq('!Or', 'Fn::Or'),
-  seq('!Join', 'Fn::Join'),
-  seq('!Select', 'Fn::Select'),
-  map('!Transform', 'Fn::Transform'),
-];
+import { parse } from 'yaml';
+import { readTemplate } from '../support/cfn-yaml.js';
 
 interface Statement {
   Sid?: string;
@@ -46,11 +16,8 @@ function actions(statements: Statement[]): string[] {
   return statements.flatMap((s) => (Array.isArray(s.Action) ? s.Action : [s.Action]));
 }
 
-async function template(): Promise<Record<string, unknown>> {
-  return parse(await readFile('iam/audit-role.yaml', 'utf8'), { customTags: CFN_TAGS }) as Record<
-    string,
-    unknown
-  >;
+function template(): Promise<Record<string, unknown>> {
+  return readTemplate('iam/audit-role.yaml');
 }
 
 describe('iam/audit-role.yaml', () => {
