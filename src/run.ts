@@ -13,6 +13,7 @@ import { writeManifest } from './deliver/bundle.js';
 import { notePlacement, withBundle } from './deliver/bundle-folder.js';
 import { sendDigestEmail } from './deliver/email.js';
 import { storeEvidence } from './deliver/s3.js';
+import { postWebhook } from './deliver/webhook.js';
 import { writeJobSummary } from './deliver/job-summary.js';
 import { renderJobSummary } from './report/job-summary.js';
 import { withLateProblems } from './report/model/index.js';
@@ -175,6 +176,14 @@ export async function runDaily(options: DailyRunOptions): Promise<FindingsFile> 
       if (stored.error) delivery.push(stored.error);
       else log.info('evidence stored', { location: stored.facts.location, files: stored.facts.uploaded });
       await noteDelivery(stored.error ? [stored.error] : []);
+    }
+    // Last, so the ping can say whether the run (its evidence upload included) is complete.
+    if (config.deliver?.webhook) {
+      const ping = await postWebhook(doc, options.date, config.deliver.webhook);
+      doc.run.delivery = { ...doc.run.delivery, webhook: ping.facts };
+      if (ping.error) delivery.push(ping.error);
+      else log.info('chat ping sent', { urlEnv: ping.facts.urlEnv });
+      await noteDelivery(ping.error ? [ping.error] : []);
     }
     return { doc, report, delivery };
   });

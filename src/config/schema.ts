@@ -236,6 +236,11 @@ export const emailSchema = z.strictObject({
   sesRegion: region.optional(),
 });
 
+/** The name of an environment variable (never the secret itself). */
+const envName = z
+  .string()
+  .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'an environment variable name such as TRAILWATCH_WEBHOOK_URL');
+
 /** Where the evidence goes besides the output folder: an S3 bucket kept for years, a chat ping. */
 export const deliverSchema = z.strictObject({
   /** Upload the whole bundle to s3://bucket/prefix/<date>/<run id>/, manifest.json last. */
@@ -263,6 +268,13 @@ export const deliverSchema = z.strictObject({
           retentionDays: z.number().int().positive().max(36_500),
         })
         .optional(),
+    })
+    .optional(),
+  /** A chat ping (Slack incoming webhook or any URL taking `{"text": …}`) with the run's summary. */
+  webhook: z
+    .strictObject({
+      /** The environment variable that holds the URL (a secret: never the URL itself in the file). */
+      urlEnv: envName.default('TRAILWATCH_WEBHOOK_URL'),
     })
     .optional(),
 });

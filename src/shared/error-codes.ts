@@ -83,6 +83,7 @@ const TITLES = {
   'email-send-failed': 'Sending the digest failed',
   'job-summary-not-written': 'The job summary could not be written',
   'evidence-not-uploaded': 'The evidence could not be stored in S3',
+  'webhook-failed': 'The chat ping was not delivered',
 } as const;
 
 /** Every error code with its human title. */

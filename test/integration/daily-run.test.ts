@@ -1,5 +1,6 @@
 import { mkdtemp, readFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
+import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -32,6 +33,16 @@ const smtp = new SMTPServer({
       .catch(callback);
   },
 });
+// The chat ping's endpoint: every post it received, parsed.
+const pings: { text: string }[] = [];
+const hook = createServer((req, res) => {
+  const chunks: Buffer[] = [];
+  req.on('data', (c: Buffer) => chunks.push(c));
+  req.on('end', () => {
+    pings.push(JSON.parse(Buffer.concat(chunks).toString('utf8')) as { text: string });
+    res.end('ok');
+  });
+});
 let fake: FakeAws;
 let doc: FindingsFile;
 let out: string;
@@ -40,6 +51,8 @@ let logsDir: string;
 
 beforeAll(async () => {
   await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve) => hook.listen(0, '127.0.0.1', resolve));
+  vi.stubEnv('TW_DAILY_HOOK', `http://127.0.0.1:${(hook.address() as AddressInfo).port}/hook/secret`);
   const port = (smtp.server.address() as AddressInfo).port;
   const org = generateOrg(4);
   // Two accounts of the sample logs, so the logs hold events of them; the management account has none.
@@ -71,6 +84,7 @@ beforeAll(async () => {
       smtp: { host: '127.0.0.1', port, secure: false },
     },
     deliver: {
+      webhook: { urlEnv: 'TW_DAILY_HOOK' },
       s3: { bucket: 'daily-evidence', prefix: 'audit', objectLock: { mode: 'GOVERNANCE', retentionDays: 7 } },
     },
   });
@@ -88,6 +102,7 @@ afterAll(async () => {
   vi.unstubAllEnvs();
   await fake.close();
   await new Promise<void>((resolve) => smtp.close(() => resolve()));
+  await new Promise<void>((resolve) => hook.close(() => resolve()));
 });
 
 describe('the daily run against the fake AWS, local logs and a real SMTP server', () => {
@@ -154,6 +169,14 @@ describe('the daily run against the fake AWS, local logs and a real SMTP server'
     expect(await readFile(summaryFile, 'utf8')).toContain(
       '**Evidence stored:** s3\\://daily\\-evidence/audit/2026\\-11\\-20/',
     );
+  });
+
+  it('pings the chat last, saying the run is incomplete and where the evidence is', () => {
+    expect(doc.run.delivery?.webhook).toEqual({ status: 'sent', urlEnv: 'TW_DAILY_HOOK', httpStatus: 200 });
+    expect(pings).toHaveLength(1);
+    expect(pings[0]?.text).toContain('*AUDIT INCOMPLETE*');
+    expect(pings[0]?.text).toContain('`assume-role-denied`');
+    expect(pings[0]?.text).toContain(`Evidence: \`${doc.run.delivery?.s3?.location ?? '?'}\``);
   });
 
   it('makes a denied evidence bucket a delivery error (exit code 2) that loses nothing local', async () => {
