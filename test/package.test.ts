@@ -35,6 +35,7 @@ const TREE = [
   'action.yml',
   '.github/workflows/ci.yml',
   'trailwatch.config.example.yaml',
+  'trailwatch.schema.json',
   'README.md',
 ];
 
@@ -71,6 +72,7 @@ describe('the npm package', () => {
         'templates/digest.mjml',
         'templates/partials/evidence-group.html',
         'trailwatch.config.example.yaml',
+        'trailwatch.schema.json',
       ].sort(),
     );
   }, 30_000);

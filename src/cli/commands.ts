@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import type { SetExit } from './exit-code.js';
 import { registerAthena } from './athena.js';
+import { registerConfig } from './config.js';
 import { registerCoverage } from './coverage.js';
 import { registerDemo } from './demo.js';
 import { registerRules } from './rules.js';
@@ -19,4 +20,5 @@ export function registerCommands(program: Command, setExit: SetExit): void {
   registerAthena(program, setExit);
   registerSuppressions(program, setExit);
   registerSamples(program);
+  registerConfig(program);
 }

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { parseDocument } from 'yaml';
+import { isNode, LineCounter, parseDocument, type Document } from 'yaml';
 import type { z } from 'zod';
 import { ConfigError } from '../shared/errors.js';
 import { configSchema, suppressionSchema, type Config, type Suppression } from './schema.js';
@@ -36,8 +36,29 @@ export function formatPath(path: readonly PropertyKey[]): string {
     .join('');
 }
 
-/** Turns schema issues into `path: expected X, found Y` lines, one per problem. */
-export function formatIssues(issues: readonly z.core.$ZodIssue[], input: unknown): string[] {
+/** The line (1-based) a key path was written on, when the input came from a file. */
+export type LocatePath = (path: readonly PropertyKey[]) => number | undefined;
+
+/**
+ * Turns schema issues into `path: expected X, found Y` lines, one per problem; with `locate`, each ends with
+ * the line it was written on (` (line 12)`).
+ */
+export function formatIssues(
+  issues: readonly z.core.$ZodIssue[],
+  input: unknown,
+  locate?: LocatePath,
+): string[] {
+  if (locate) {
+    return issues.flatMap((issue) => {
+      const keys =
+        issue.code === 'unrecognized_keys' ? issue.keys.map((k) => [...issue.path, k]) : [issue.path];
+      const lines = formatIssues([issue], input);
+      return lines.map((line, i) => {
+        const at = locate(keys[i] ?? issue.path);
+        return at === undefined ? line : `${line} (line ${at})`;
+      });
+    });
+  }
   return issues.flatMap((issue): string[] => {
     const found = valueAt(input, issue.path);
     if (issue.code === 'unrecognized_keys') {
@@ -62,11 +83,11 @@ export function formatIssues(issues: readonly z.core.$ZodIssue[], input: unknown
   });
 }
 
-/** Validates a parsed config object; throws ConfigError listing every problem. */
-export function parseConfig(input: unknown, source = 'configuration'): Config {
+/** Validates a parsed config object; throws ConfigError listing every problem (with its line, given `locate`). */
+export function parseConfig(input: unknown, source = 'configuration', locate?: LocatePath): Config {
   const result = configSchema.safeParse(input ?? {});
   if (!result.success) {
-    const problems = formatIssues(result.error.issues, input ?? {});
+    const problems = formatIssues(result.error.issues, input ?? {}, locate);
     throw new ConfigError(
       `${source} has ${problems.length} problem${problems.length === 1 ? '' : 's'}`,
       problems,
@@ -98,11 +119,23 @@ function applyEnvironment(config: Config): Config {
 export async function loadConfig(file?: string): Promise<{ config: Config; file: string | null }> {
   const path = file ?? (existsSync(DEFAULT_CONFIG_FILE) ? DEFAULT_CONFIG_FILE : null);
   if (!path) return { config: parseConfig({}), file: null };
-  const config = parseConfig(await readYaml(path, path), path);
+  const read = await readYaml(path, path);
+  const config = parseConfig(read.value, path, read.locate);
   return { config: await withSuppressionsFile(config, dirname(path)), file: path };
 }
 
-async function readYaml(path: string, what: string): Promise<unknown> {
+/** Finds the line a key path was written on: the deepest node of the path the document has. */
+function locator(doc: Document, lines: LineCounter): LocatePath {
+  return (path) => {
+    for (let depth = path.length; depth >= 0; depth -= 1) {
+      const node: unknown = depth === 0 ? doc.contents : doc.getIn(path.slice(0, depth), true);
+      if (isNode(node) && node.range) return lines.linePos(node.range[0]).line;
+    }
+    return undefined;
+  };
+}
+
+async function readYaml(path: string, what: string): Promise<{ value: unknown; locate?: LocatePath }> {
   let text: string;
   try {
     text = await readFile(path, 'utf8');
@@ -115,7 +148,7 @@ async function readYaml(path: string, what: string): Promise<unknown> {
   }
   const parsed = parseYaml(text, path);
   if (!parsed.ok) throw new ConfigError(`${path} is not valid YAML`, parsed.problems);
-  return parsed.value;
+  return { value: parsed.value, ...(parsed.locate ? { locate: parsed.locate } : {}) };
 }
 
 /**
@@ -126,8 +159,9 @@ async function readYaml(path: string, what: string): Promise<unknown> {
 export function parseYaml(
   text: string,
   source: string,
-): { ok: true; value: unknown } | { ok: false; problems: string[] } {
-  const doc = parseDocument(text, { prettyErrors: true });
+): { ok: true; value: unknown; locate?: LocatePath } | { ok: false; problems: string[] } {
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { prettyErrors: true, lineCounter: lines });
   if (doc.errors.length > 0) {
     return {
       ok: false,
@@ -135,7 +169,7 @@ export function parseYaml(
     };
   }
   try {
-    return { ok: true, value: doc.toJS() };
+    return { ok: true, value: doc.toJS(), locate: locator(doc, lines) };
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
     return {
@@ -156,14 +190,15 @@ export async function withSuppressionsFile(config: Config, baseDir: string): Pro
   const inline: Suppression[] = config.suppressions.map((s, i) => ({ ...s, origin: `suppressions[${i}]` }));
   if (!config.suppressionsFile) return { ...config, suppressions: inline };
   const name = config.suppressionsFile;
-  const raw = await readYaml(resolve(baseDir, name), `suppressionsFile (${name})`);
-  const list =
-    raw !== null && typeof raw === 'object' && !Array.isArray(raw) && 'suppressions' in raw
-      ? (raw as { suppressions: unknown }).suppressions
-      : raw;
+  const read = await readYaml(resolve(baseDir, name), `suppressionsFile (${name})`);
+  const raw = read.value;
+  const nested = raw !== null && typeof raw === 'object' && !Array.isArray(raw) && 'suppressions' in raw;
+  const list = nested ? (raw as { suppressions: unknown }).suppressions : raw;
+  const locate: LocatePath | undefined =
+    read.locate && nested ? (path) => read.locate?.(['suppressions', ...path]) : read.locate;
   const result = suppressionSchema.array().safeParse(list ?? []);
   if (!result.success) {
-    const problems = formatIssues(result.error.issues, list ?? []).map(
+    const problems = formatIssues(result.error.issues, list ?? [], locate).map(
       (p) => `${name}${p.startsWith('[') ? '' : ': '}${p}`,
     );
     throw new ConfigError(

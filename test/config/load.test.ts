@@ -28,17 +28,28 @@ describe('configuration', () => {
     expect(config.rules).toEqual({});
   });
 
-  it('reports every problem with its key path, what was expected and what was found', async () => {
+  it('reports every problem with its key path, what was expected, what was found and its line', async () => {
     const file = await configFile(THREE_MISTAKES);
     const error = await loadConfig(file).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ConfigError);
     const problems = (error as ConfigError).problems;
     expect(problems).toHaveLength(3);
     expect(problems).toContainEqual(
-      expect.stringMatching(/^approvedRegions\[1\]: expected an AWS region name .*, found "Europe"$/),
+      expect.stringMatching(
+        /^approvedRegions\[1\]: expected an AWS region name .*, found "Europe" \(line 2\)$/,
+      ),
     );
-    expect(problems).toContainEqual('failOn: expected one of "alert", "never", found "sometimes"');
-    expect(problems).toContainEqual('rules.iam-change.enabled: expected boolean, found "no"');
+    expect(problems).toContainEqual('failOn: expected one of "alert", "never", found "sometimes" (line 3)');
+    expect(problems).toContainEqual('rules.iam-change.enabled: expected boolean, found "no" (line 5)');
+  });
+
+  it('gives the line of an unknown key, and of the mapping that lacks a required key', async () => {
+    const file = await configFile('organization: Acme\n\nemail:\n  to: [a@example.com]\n  transprot: ses\n');
+    const error = (await loadConfig(file).catch((e: unknown) => e)) as ConfigError;
+    expect(error.problems).toEqual([
+      'email.from: expected string, found nothing (line 4)',
+      'email.transprot: expected no such key, found "ses" (line 5)',
+    ]);
   });
 
   it('names an unknown key instead of ignoring it', () => {
