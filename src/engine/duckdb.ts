@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -30,6 +30,7 @@ import {
   type StagingConnection,
 } from './staging-process.js';
 import { TRINO_COMPAT_MACROS } from './trino-compat.js';
+import { createWorkDir, removeStaleWorkDirs } from './work-dir.js';
 import {
   EngineLimitError,
   type QueryEngine,
@@ -70,7 +71,10 @@ export async function openDuckDbEngine(options: DuckDbEngineOptions): Promise<Qu
   const isolate = options.isolate !== false;
   // The window is staged into a database file in a private folder (the OS temp folder unless configured);
   // DuckDB spills what does not fit in memory_limit beside it. Both are removed when the engine closes.
-  const workDir = await mkdtemp(join(options.tempDirectory ?? tmpdir(), 'trailwatch-engine-'));
+  // A run killed with SIGKILL could not remove its folder: the folders of dead runs go first.
+  const parent = options.tempDirectory ?? tmpdir();
+  await removeStaleWorkDirs(parent, options.log);
+  const workDir = await createWorkDir(parent);
   const databasePath = join(workDir, 'window.duckdb');
   const limits = { memoryLimit, tempDirectory: workDir };
   const fastObjectBytes = readerObjectBytes(memoryLimit, options.threads ?? availableParallelism());

@@ -75,8 +75,14 @@ const { DuckDBInstance, listValue } = await import(duckdb);
 const instance = await DuckDBInstance.create(database, settings);
 const connection = await instance.connect();
 for (const sql of setup) await connection.run(sql);
+// The parent gone (killed): stop writing at once rather than finish a statement nobody will read.
+let closing = false;
+process.on('disconnect', () => {
+  if (!closing) process.exit(1);
+});
 process.on('message', async (message) => {
   if (message.close) {
+    closing = true;
     connection.closeSync();
     instance.closeSync();
     process.disconnect();

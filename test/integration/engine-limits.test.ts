@@ -3,8 +3,9 @@
 // file that crashes DuckDB's reader is named and the rest is evaluated. Real DuckDB, real files, the CLI.
 // The spill case needs a window over twice the smallest workable limit (~64 MB), so it reads ~150 MB of JSON
 // twice: seconds on an idle machine, minutes on a loaded one, hence the long timeouts.
+import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -36,6 +37,31 @@ async function scan(
   await writeFile(configPath, config);
   const { code } = await runCli(['scan', '--logs', logs, '--out', out, '--config', configPath, ...extra]);
   return { code, doc: JSON.parse(await readFile(join(out, 'findings.json'), 'utf8')) as FindingsFile };
+}
+
+const ENTRY = join(import.meta.dirname, '..', 'support', 'trailwatch-process.ts');
+
+/** The CLI in a process of its own (`wrap` goes before it, e.g. unshare), in its own process group. */
+function startCli(args: string[], wrap: string[] = []) {
+  const command = [...wrap, process.execPath, '--import', 'tsx', ENTRY, ...args];
+  const child = spawn(command[0]!, command.slice(1), { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  let err = '';
+  child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
+  child.stdout.resume();
+  const exit = new Promise<{ code: number | null; err: string }>((resolve) =>
+    child.on('close', (code) => resolve({ code, err })),
+  );
+  return { child, exit };
+}
+
+const engineFolders = async (dir: string) =>
+  (await readdir(dir)).filter((n) => n.startsWith('trailwatch-engine-'));
+
+/** Every rule of the catalogue is named as not evaluated. */
+async function expectEveryRuleNotEvaluated(doc: FindingsFile): Promise<void> {
+  const ruleIds = (await loadRules()).map((r) => r.id).sort();
+  const named = doc.errors.filter((e) => e.code === 'rule-not-evaluated').map((e) => e.id);
+  expect(named.sort()).toEqual(ruleIds);
 }
 
 const findingKeys = (doc: FindingsFile) => doc.findings.map((f) => `${f.ruleId} ${f.eventId ?? ''}`).sort();
@@ -98,13 +124,7 @@ describe('the embedded engine under a memory limit', () => {
     expect(engineError?.message).toContain('8MB (engine.duckdb.memoryLimit)');
     // Out of memory is the engine's problem: no file is blamed for it.
     expect(doc.errors.filter((e) => e.scope === 'file')).toEqual([]);
-    const ruleIds = (await loadRules()).map((r) => r.id).sort();
-    expect(
-      doc.errors
-        .filter((e) => e.code === 'rule-not-evaluated')
-        .map((e) => e.id)
-        .sort(),
-    ).toEqual(ruleIds);
+    await expectEveryRuleNotEvaluated(doc);
     expect(doc.run.rules.every((r) => r.status === 'failed')).toBe(true);
   }, 180_000);
 });
@@ -139,4 +159,69 @@ describe('a file that crashes DuckDB’s JSON reader', () => {
     ]);
     expect(doc.run.complete).toBe(false);
   }, 180_000);
+});
+
+describe('a run killed with SIGKILL', () => {
+  it('leaves its engine folder behind, and the next run removes it', async () => {
+    const temp = await mkdtemp(join(tmpdir(), 'tw-killed-'));
+    const configPath = join(root, 'killed.yaml');
+    await writeFile(configPath, `engine:\n  duckdb:\n    tempDirectory: ${temp}\n`);
+    const first = startCli([
+      'scan',
+      '--logs',
+      logs,
+      '--out',
+      join(root, 'out-killed'),
+      '--config',
+      configPath,
+    ]);
+    // Wait until staging has started writing its database, then kill the whole process group.
+    for (;;) {
+      const [folder] = await engineFolders(temp);
+      if (folder && (await readdir(join(temp, folder))).includes('window.duckdb')) break;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    process.kill(-first.child.pid!, 'SIGKILL');
+    await first.exit;
+    const left = await engineFolders(temp);
+    expect(left).toHaveLength(1);
+
+    const second = await scan('after-kill', `engine:\n  duckdb:\n    tempDirectory: ${temp}\n`);
+
+    expect(second.code).toBe(0);
+    expect(second.doc.run.eventsRead).toBe(FILES * PER_FILE);
+    // The killed run's folder is gone, and so is the second run's own.
+    expect(await engineFolders(temp)).toEqual([]);
+  }, 600_000);
+});
+
+describe('the embedded engine out of disk', () => {
+  it('ends explicitly on a full filesystem: the setting named, every rule not evaluated, exit 2', async () => {
+    // A real 4 MB filesystem, without root: a tmpfs in a mount namespace of the scan's own (unshare maps
+    // this user to root there), much smaller than the staged window.
+    const temp = await mkdtemp(join(tmpdir(), 'tw-full-'));
+    const out = join(root, 'out-full');
+    const configPath = join(root, 'full.yaml');
+    await writeFile(configPath, `engine:\n  duckdb:\n    tempDirectory: ${temp}\n`);
+    const mountThenRun = ['unshare', '--user', '--map-root-user', '--mount', 'sh', '-c'];
+    const script = 'mount -t tmpfs -o size=4m tmpfs "$0" && exec "$@"';
+    const { exit } = startCli(
+      ['scan', '--logs', logs, '--out', out, '--config', configPath],
+      [...mountThenRun, script, temp],
+    );
+    const { code, err } = await exit;
+    const doc = JSON.parse(await readFile(join(out, 'findings.json'), 'utf8')) as FindingsFile;
+
+    expect(code, err).toBe(2);
+    expect(doc.run.complete).toBe(false);
+    expect(doc.findings).toEqual([]);
+    const engineError = doc.errors.find((e) => e.scope === 'engine');
+    expect(engineError?.code).toBe('engine-out-of-disk');
+    expect(engineError?.message).toContain('(engine.duckdb.tempDirectory)');
+    expect(engineError?.message).toMatch(/No space left on device/i);
+    expect(doc.errors.filter((e) => e.scope === 'file')).toEqual([]);
+    await expectEveryRuleNotEvaluated(doc);
+    // The mount was the scan's alone: the real folder is untouched and empty.
+    expect(await readdir(temp)).toEqual([]);
+  }, 300_000);
 });
