@@ -1,0 +1,29 @@
+// The fake AWS for the fan-out bench, in a worker thread of its own: AWS's side of the calls runs on its own
+// thread (another core), as it would in another data centre, so the bench measures trailwatch's own cost.
+import { parentPort, workerData } from 'node:worker_threads';
+import { generateOrg, OPT_IN_REGIONS, startFakeAws } from '../tools/fake-aws/index.js';
+
+const { accounts, latencyMs, throttleEvery } = workerData as {
+  accounts: number;
+  latencyMs: number;
+  throttleEvery: number;
+};
+const org = generateOrg(accounts);
+// Every account opted into every opt-in region: 13 default + 4 = 17 enabled regions each.
+for (const account of org.accounts) account.optedInRegions = [...OPT_IN_REGIONS];
+const fake = await startFakeAws(org, { latencyMs, ...(throttleEvery > 0 ? { throttleEvery } : {}) });
+parentPort!.postMessage({ endpoint: fake.endpoint, managementAccountId: org.managementAccountId });
+parentPort!.on('message', (message: string) => {
+  if (message === 'stats') {
+    const s = fake.stats;
+    parentPort!.postMessage({
+      calls: s.calls,
+      throttled: s.throttled,
+      byAccount: [...s.byAccount],
+      byOperation: [...s.byOperation],
+      throttledByAccount: [...s.throttledByAccount],
+    });
+  } else if (message === 'close') {
+    void fake.close().then(() => parentPort!.close());
+  }
+});
