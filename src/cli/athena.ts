@@ -1,7 +1,13 @@
 // `trailwatch athena setup` and `trailwatch athena check`: the Athena CloudTrail tables whose partition
 // projection lists every account of the organization and every region of the partition.
 import type { Command } from 'commander';
-import { awsSection, createClientFactory, homeRegion, type AwsDeps } from '../aws/clients.js';
+import {
+  awsSection,
+  createClientFactory,
+  homeRegion,
+  resolveAwsRegion,
+  type AwsDeps,
+} from '../aws/clients.js';
 import { partitionOf, regionsOfPartition } from '../aws/regions.js';
 import { loadConfig } from '../config/load.js';
 import type { Config } from '../config/schema.js';
@@ -32,8 +38,17 @@ export interface AthenaIo {
 }
 
 /** The region the Athena tables live in: engine.athena.region, else aws.region. */
-function athenaRegion(config: Config): string {
+export function athenaRegion(config: Config): string {
   return config.engine.athena.region ?? homeRegion(awsSection(config));
+}
+
+/**
+ * The config for the athena commands, its home region settled as a run settles it: aws.region, else
+ * AWS_REGION or the AWS_PROFILE profile's region, else us-east-1 — even without an `aws` section.
+ */
+export async function loadAthenaConfig(file?: string): Promise<Config> {
+  const { config } = await loadConfig(file);
+  return resolveAwsRegion({ ...config, aws: awsSection(config) });
 }
 
 /**
@@ -75,7 +90,7 @@ export async function organizationScope(
 export async function runAthenaSetup(options: AthenaSetupOptions, io: AthenaIo = {}): Promise<number> {
   const log = io.log ?? createLogger();
   const print = io.print ?? ((line: string) => process.stdout.write(`${line}\n`));
-  const { config } = await loadConfig(options.config);
+  const config = await loadAthenaConfig(options.config);
   const settings = config.engine.athena;
   const scope = await organizationScope(config, {
     ...(options.orgSnapshot ? { orgSnapshot: options.orgSnapshot } : {}),
@@ -151,7 +166,7 @@ export function adviceFor(reason: string): string {
 export async function runAthenaCheck(options: { config?: string }, io: AthenaIo = {}): Promise<number> {
   const log = io.log ?? createLogger();
   const print = io.print ?? ((line: string) => process.stdout.write(`${line}\n`));
-  const { config } = await loadConfig(options.config);
+  const config = await loadAthenaConfig(options.config);
   const settings = config.engine.athena;
   const region = athenaRegion(config);
   const clients = createClientFactory(awsSection(config), io.deps);

@@ -9,6 +9,7 @@ import { checkConfigRuleIds } from '../config/rule-ids.js';
 import { loadRules } from '../rules/load.js';
 import { COVERAGE_CHECKS } from '../trails/evaluate.js';
 import { safeForTerminal } from '../shared/escape.js';
+import { inertJson } from './summary.js';
 import { createLogger, type Logger } from '../shared/log.js';
 import { startProgress } from '../shared/progress.js';
 import { resolveAwsRegion, type AwsDeps } from '../aws/clients.js';
@@ -20,6 +21,8 @@ export interface CoverageCommandOptions {
   config?: string;
   orgSnapshot?: string;
   out?: string;
+  /** Print the summary as JSON instead of the report. */
+  json?: boolean;
 }
 
 function table(header: string[], rows: string[][]): string[] {
@@ -135,12 +138,18 @@ export async function runCoverageCommand(
     matrix: audit.result.matrix,
   };
   await writeFile(coverageFile, `${JSON.stringify(document, null, 2)}\n`, 'utf8');
+  const alerts = audit.result.findings.some((f) => f.tier === 'alert' && !f.suppressed);
+  const code = !audit.complete ? 2 : alerts && config.failOn === 'alert' ? 1 : 0;
+  if (options.json) {
+    // The matrix (every account × region) stays in coverage.json; the summary says what it adds up to.
+    const { matrix: _matrix, ...summary } = document;
+    print(inertJson({ ...summary, exitCode: code, outputs: [snapshotFile, coverageFile] }));
+    return code;
+  }
   for (const line of formatCoverageReport(audit)) print(line);
   print('');
   print(`Wrote ${safeForTerminal(snapshotFile)} and ${safeForTerminal(coverageFile)}`);
-  if (!audit.complete) return 2;
-  const alerts = audit.result.findings.some((f) => f.tier === 'alert' && !f.suppressed);
-  return alerts && config.failOn === 'alert' ? 1 : 0;
+  return code;
 }
 
 /** Registers `trailwatch coverage`. */
@@ -151,6 +160,7 @@ export function registerCoverage(program: Command, setExit: SetExit): void {
     .option('--config <file>', 'configuration file (default: trailwatch.config.yaml when present)')
     .option('--org-snapshot <file>', 'evaluate a saved org snapshot instead of calling AWS')
     .option('--out <dir>', 'output folder (default: the config outDir)')
+    .option('--json', 'print the coverage summary as JSON on stdout (logs stay on stderr)')
     .action(async (options: CoverageCommandOptions) => {
       setExit(await runCoverageCommand(options));
     });

@@ -53,5 +53,10 @@ export async function runProcess(
   };
   process.on('uncaughtException', crash);
   process.on('unhandledRejection', crash);
+  // A reader that closed its end (`trailwatch rules list | head -1`) is not an error: what is left to print has
+  // nowhere to go, so it is dropped quietly and the command ends with its own exit code.
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE' && error.code !== 'ERR_STREAM_DESTROYED') crash(error);
+  });
   process.exitCode = await main(argv);
 }

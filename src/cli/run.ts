@@ -5,7 +5,7 @@ import { createLogger } from '../shared/log.js';
 import { checkCalendarDay } from '../shared/window.js';
 import { exitCodeFor, type SetExit } from './exit-code.js';
 import { reportWriterFor } from './report.js';
-import { formatRunSummary } from './summary.js';
+import { printRunSummary } from './summary.js';
 
 /** `trailwatch run`: the daily job. */
 export function registerRun(program: Command, setExit: SetExit): void {
@@ -14,6 +14,7 @@ export function registerRun(program: Command, setExit: SetExit): void {
     .description('The daily job: trail coverage, every rule over one UTC day, digest, evidence, email')
     .requiredOption('--config <file>', 'configuration file')
     .option('--date <yyyy-mm-dd>', 'UTC day to audit (default: yesterday)')
+    .option('--json', 'print the run summary as JSON on stdout (logs stay on stderr)')
     .option('--out <dir>', 'output folder (default: outDir from the config)')
     .option('--org-snapshot <file>', 'evaluate trail coverage from a saved org snapshot instead of AWS')
     .option('--no-email', 'do not send the digest even when the config has an email section')
@@ -28,6 +29,7 @@ export function registerRun(program: Command, setExit: SetExit): void {
         config: string;
         date?: string;
         out?: string;
+        json?: boolean;
         orgSnapshot?: string;
         email: boolean;
         failOn?: 'alert' | 'never';
@@ -46,8 +48,9 @@ export function registerRun(program: Command, setExit: SetExit): void {
           email: opts.email,
           ...(opts.orgSnapshot ? { orgSnapshot: opts.orgSnapshot } : {}),
         });
-        process.stdout.write(`${formatRunSummary(doc, outDir)}\n`);
-        setExit(exitCodeFor(doc, config));
+        const code = exitCodeFor(doc, config);
+        printRunSummary(doc, outDir, code, opts.json);
+        setExit(code);
       },
     );
 }

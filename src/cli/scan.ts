@@ -6,7 +6,7 @@ import { createLogger } from '../shared/log.js';
 import { parseWindow } from '../shared/window.js';
 import { exitCodeFor, type SetExit } from './exit-code.js';
 import { reportWriterFor } from './report.js';
-import { formatRunSummary } from './summary.js';
+import { printRunSummary } from './summary.js';
 
 /** `trailwatch scan --logs DIR`: every rule over local CloudTrail files with the embedded engine. */
 export function registerScan(program: Command, setExit: SetExit): void {
@@ -17,6 +17,7 @@ export function registerScan(program: Command, setExit: SetExit): void {
     .option('--since <iso>', 'start of the window (inclusive); default: every event in the files')
     .option('--until <iso>', 'end of the window (exclusive)')
     .option('--config <file>', 'configuration file (default: trailwatch.config.yaml when present)')
+    .option('--json', 'print the run summary as JSON on stdout (logs stay on stderr)')
     .option('--out <dir>', 'output folder (default: outDir from the config, or out)')
     .option('--report', 'also write the digest (digest.html, digest.txt) and evidence.pdf')
     .action(
@@ -26,6 +27,7 @@ export function registerScan(program: Command, setExit: SetExit): void {
         until?: string;
         config?: string;
         out?: string;
+        json?: boolean;
         report?: boolean;
       }) => {
         const { config } = await loadConfig(opts.config);
@@ -47,8 +49,9 @@ export function registerScan(program: Command, setExit: SetExit): void {
         );
         const { doc } = value;
         notePlacement(doc, placed, log);
-        process.stdout.write(`${formatRunSummary(doc, outDir)}\n`);
-        setExit(exitCodeFor(doc, config));
+        const code = exitCodeFor(doc, config);
+        printRunSummary(doc, outDir, code, opts.json);
+        setExit(code);
       },
     );
 }

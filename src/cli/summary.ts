@@ -53,3 +53,50 @@ export function formatRunSummary(doc: FindingsFile, outDir: string): string {
   // Error messages can quote what a server said: credentials are redacted here as at the log sink.
   return lines.map((l) => safeForTerminal(redactSecrets(l))).join('\n');
 }
+
+/**
+ * JSON for stdout that parses to the same data but is inert on a terminal and in a GitHub Actions log: C1
+ * controls and invisible Unicode (which JSON.stringify leaves raw) become `\uXXXX`, and `::` becomes `:\u003a`
+ * (a `::` can only occur inside a JSON string, where the escape means the same).
+ */
+export function inertJson(value: unknown): string {
+  return JSON.stringify(value, null, 2)
+    .replace(
+      /[\u007f-\u009f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]/g,
+      (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`,
+    )
+    .replace(/::/g, ':\\u003a');
+}
+
+/** The run summary as data (`--json`): counts, completeness, the run's facts without the SQL, errors, outputs. */
+export function runSummaryJson(doc: FindingsFile, outDir: string, exitCode: number): Record<string, unknown> {
+  const active = doc.findings.filter((f) => !f.suppressed);
+  const { rules, ...facts } = doc.run;
+  return {
+    runId: doc.run.runId,
+    complete: doc.run.complete,
+    exitCode,
+    counts: {
+      alerts: active.filter((f) => f.tier === 'alert').length,
+      review: active.filter((f) => f.tier === 'review').length,
+      suppressed: doc.findings.length - active.length,
+      new: active.filter((f) => f.novelty === 'new').length,
+      coverageAlerts: doc.coverage.filter((c) => c.tier === 'alert' && !c.suppressed).length,
+      coverageProblems: doc.coverage.filter((c) => !c.suppressed).length,
+      errors: doc.errors.filter((e) => e.severity !== 'warning').length,
+      warnings: doc.errors.filter((e) => e.severity === 'warning').length,
+    },
+    run: facts,
+    rules: rules.map((r) => ({ ruleId: r.ruleId, status: r.status, findings: r.findings })),
+    ...(doc.coverageSummary ? { coverageSummary: doc.coverageSummary } : {}),
+    errors: doc.errors,
+    outDir,
+  };
+}
+
+/** Prints the run summary on stdout: the escaped text, or with `json` the data (logs stay on stderr). */
+export function printRunSummary(doc: FindingsFile, outDir: string, exitCode: number, json = false): void {
+  process.stdout.write(
+    `${json ? inertJson(runSummaryJson(doc, outDir, exitCode)) : formatRunSummary(doc, outDir)}\n`,
+  );
+}

@@ -15,7 +15,10 @@ export function startProgress(
   unit: 'items' | 'percent' = 'items',
 ): Progress {
   const started = Date.now();
-  const live = Boolean(stream.isTTY) && process.env.CI !== 'true';
+  // A live line needs a terminal that understands `\r` and erase-line (not TERM=dumb), and is noise under
+  // --quiet (TRAILWATCH_LOG_LEVEL warn or error).
+  const quiet = ['warn', 'error'].includes(process.env.TRAILWATCH_LOG_LEVEL ?? '');
+  const live = Boolean(stream.isTTY) && process.env.CI !== 'true' && process.env.TERM !== 'dumb' && !quiet;
   let current = 0;
   let lastLogged = started;
   let lastPercent = 0;
