@@ -1,12 +1,14 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { loadConfig } from '../config/load.js';
+import type { Config } from '../config/schema.js';
 import { coverageForRun } from '../coverage-input.js';
-import { generateSampleOrg, DEFAULT_DATE } from '../samples/generate.js';
+import { generateSampleOrg, DEFAULT_DATE, FIRST_DATE } from '../samples/generate.js';
 import { notePlacement, withBundle } from '../deliver/bundle-folder.js';
-import { newRunId, scanLocal } from '../scan.js';
-import { createLogger } from '../shared/log.js';
+import type { FindingsFile } from '../model.js';
+import { newRunId, scanLocal, type ReportOutput } from '../scan.js';
+import { createLogger, type Logger } from '../shared/log.js';
 import { PROJECT_ROOT } from '../shared/version.js';
 import { dayWindow } from '../shared/window.js';
 import { auditCoverage } from '../trails/index.js';
@@ -19,41 +21,96 @@ import { formatRunSummary } from './summary.js';
 export const DEMO_CONFIG = join(PROJECT_ROOT, 'samples', 'trailwatch.demo.yaml');
 export const DEMO_SNAPSHOT = join(PROJECT_ROOT, 'samples', 'org-snapshot.json');
 
+/** The demo's days, in order: the first builds the history the second's "new" and "recurring" rest on. */
+export const DEMO_DAYS = [FIRST_DATE, DEFAULT_DATE] as const;
+
+/** One day of the demo as it ran. */
+export interface DemoDay {
+  date: string;
+  doc: FindingsFile;
+  report?: ReportOutput;
+  /** The files of the bundle, where they are once in place. */
+  files: string[];
+}
+
+/** Whether `dir` holds the two-day sample (an older one-day sample is generated again). */
+function hasTwoDaySample(dir: string): boolean {
+  const manifest = join(dir, 'manifest.json');
+  if (!existsSync(manifest)) return false;
+  try {
+    return Array.isArray((JSON.parse(readFileSync(manifest, 'utf8')) as { days?: unknown }).days);
+  } catch {
+    return false;
+  }
+}
+
+/** The day after `date` (YYYY-MM-DD): the morning the demo reads it, so suppression expiry never drifts. */
+function morningAfter(date: string): string {
+  return new Date(Date.parse(`${date}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
+}
+
+async function runDemoDay(date: string, out: string, logs: string, config: Config, log: Logger): Promise<DemoDay> {
+  const audit = await auditCoverage(config, log, { snapshotFile: DEMO_SNAPSHOT });
+  const runId = newRunId();
+  const { value, placed, bundle } = await withBundle(out, runId, async ({ dir }) =>
+    scanLocal({
+      // manifest.json beside AWSLogs/ describes the story; it is not a log file.
+      logs: join(logs, 'AWSLogs'),
+      window: dayWindow(date),
+      config,
+      outDir: dir,
+      // The previous day's bundle is still in --out: its history.json is read before this one replaces it.
+      finalOutDir: out,
+      log,
+      runId,
+      coverage: await coverageForRun(audit, dir),
+      report: reportWriterFor(config, log),
+      today: morningAfter(date),
+    }),
+  );
+  notePlacement(value.doc, placed, log);
+  return {
+    date,
+    doc: value.doc,
+    ...(value.report ? { report: value.report } : {}),
+    files: value.files.map((f) => bundle.finalPath(f)),
+  };
+}
+
+/**
+ * The whole pipeline on the sample organization, one day after the other into the same output folder, as a
+ * daily job would run: the second day's bundle replaces the first and carries its history forward.
+ */
+export async function runDemo(options: { out: string; logs?: string; log: Logger }): Promise<DemoDay[]> {
+  const logs = options.logs ?? SAMPLE_LOGS_DIR;
+  if (!hasTwoDaySample(logs)) {
+    options.log.info('generating the sample organization (first run only)', { dir: logs });
+    await generateSampleOrg(logs);
+  }
+  const { config } = await loadConfig(DEMO_CONFIG);
+  const days: DemoDay[] = [];
+  for (const date of DEMO_DAYS) days.push(await runDemoDay(date, options.out, logs, config, options.log));
+  return days;
+}
+
 /** `trailwatch demo`: the whole pipeline on the bundled sample organization, offline. */
 export function registerDemo(program: Command, setExit: SetExit): void {
   program
     .command('demo')
-    .description('Run the whole pipeline on the bundled sample organization, offline')
+    .description(
+      'Run the whole pipeline on the bundled sample organization, offline: two days in order, so the second shows what is new',
+    )
     .option('--out <dir>', 'output folder', 'out')
     .action(async (opts: { out: string }) => {
       const log = createLogger();
-      if (!existsSync(join(SAMPLE_LOGS_DIR, 'manifest.json'))) {
-        log.info('generating the sample organization (first run only)', { dir: SAMPLE_LOGS_DIR });
-        await generateSampleOrg(SAMPLE_LOGS_DIR);
+      const days = await runDemo({ out: opts.out, log });
+      for (const day of days) {
+        process.stdout.write(`\n${day.date}:\n${formatRunSummary(day.doc, opts.out)}\n`);
       }
+      const last = days[days.length - 1];
+      if (!last) return;
+      process.stdout.write(`wrote (the last day; the first day's bundle was replaced by it):\n${last.files.map((f) => `  ${f}`).join('\n')}\n`);
       const { config } = await loadConfig(DEMO_CONFIG);
-      const audit = await auditCoverage(config, log, { snapshotFile: DEMO_SNAPSHOT });
-      const runId = newRunId();
-      const { value, placed, bundle } = await withBundle(opts.out, runId, async ({ dir }) =>
-        scanLocal({
-          // manifest.json beside AWSLogs/ describes the story; it is not a log file.
-          logs: join(SAMPLE_LOGS_DIR, 'AWSLogs'),
-          window: dayWindow(DEFAULT_DATE),
-          config,
-          outDir: dir,
-          log,
-          runId,
-          coverage: await coverageForRun(audit, dir),
-          report: reportWriterFor(config, log),
-          // The demo is read the morning after its sample day, so its suppressions' expiry never drifts.
-          today: new Date(Date.parse(`${DEFAULT_DATE}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10),
-        }),
-      );
-      const { doc } = value;
-      notePlacement(doc, placed, log);
-      const files = value.files.map((f) => bundle.finalPath(f));
-      process.stdout.write(`${formatRunSummary(doc, opts.out)}\n`);
-      process.stdout.write(`wrote:\n${files.map((f) => `  ${f}`).join('\n')}\n`);
-      setExit(exitCodeFor(doc, config));
+      setExit(exitCodeFor(last.doc, config));
     });
 }

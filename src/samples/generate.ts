@@ -1,54 +1,79 @@
-// Writes the sample organization's day of CloudTrail logs in the S3 layout of an organization trail,
-// plus a manifest naming the events each rule is meant to find. Deterministic: the same seed gives the
-// same bytes, so the demo's findings can be asserted exactly.
+// Writes the sample organization's two days of CloudTrail logs in the S3 layout of an organization trail,
+// plus a manifest naming, per day, the events each rule is meant to find. The first day holds the routine
+// and the incident's first steps, the second the routine again and the rest of the incident, so a run of the
+// second day after the first shows the routine as recurring and the incident as new. Deterministic: the same
+// seed gives the same bytes, so the demo's findings can be asserted exactly.
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { gzip } from 'node:zlib';
+import { bystandersDay } from './bystanders.js';
 import type { CloudTrailRecord } from './cloudtrail.js';
-import { SAMPLE_RULE_IDS, incidentStory } from './incident.js';
+import { incidentEarlySteps, incidentStory } from './incident.js';
 import type { DeniedCounter } from './noise.js';
 import { noiseRecord } from './noise.js';
 import type { RosterEntry, SampleAccount } from './org.js';
 import { ACCOUNT, ACCOUNTS, ORG_ID, REGIONS, roster } from './org.js';
 import type { Rng } from './random.js';
 import { createRng, deriveSeed } from './random.js';
+import { routineDay } from './routine.js';
+import { SAMPLE_RULE_IDS, storyWriter, type DayStory } from './story.js';
 
 const gzipAsync = promisify(gzip);
 
-/** The default seed of the bundled sample (the sample day, as a number). */
+/** The default seed of the bundled sample (the incident's day, as a number). */
 export const DEFAULT_SEED = 20261120;
-/** The sample day. */
+/** The second sample day, the incident's; the first is the day before. */
 export const DEFAULT_DATE = '2026-11-20';
-/** About this many events make the sample day. */
+/** The first sample day. */
+export const FIRST_DATE = '2026-11-19';
+/** About this many events make the two sample days (half each). */
 export const DEFAULT_EVENTS = 50_000;
 
-/** The account-region whose logs stop mid-morning, for log-delivery-gap. */
+/** The account-region whose logs stop mid-morning on the second day, for log-delivery-gap. */
 export const GAP = { accountId: ACCOUNT.prod, region: 'eu-west-1', stopsAt: { hour: 8, minute: 57 } } as const;
 
 /** Options of generateSampleOrg. */
 export interface SampleOptions {
   seed?: number;
-  /** Total events, noise and incident together. */
+  /** Total events over both days, noise and story together (half each day). */
   events?: number;
-  /** The day, YYYY-MM-DD (UTC). */
+  /** The second day, YYYY-MM-DD (UTC); the first is the day before. */
   date?: string;
 }
 
-/** What generateSampleOrg wrote. */
-export interface SampleResult {
+/** What one sample day holds. */
+export interface SampleDay {
+  date: string;
   files: number;
   events: number;
-  /** Per rule id, the eventIDs meant to fire it. */
+  /** Per rule id, the eventIDs meant to fire it (the routine's included). */
   incident: Record<string, string[]>;
   /** Per rule id, the eventIDs of near-misses it must not fire on. */
   nearMisses: Record<string, string[]>;
+  /** The eventIDs of the organization's routine (the same kinds every day). */
+  routine: string[];
+  /** The eventIDs of the attacker's steps. */
+  attack: string[];
+}
+
+/** What generateSampleOrg wrote: totals and the union of both days, then each day. */
+export interface SampleResult {
+  files: number;
+  events: number;
+  /** Per rule id, the eventIDs meant to fire it, both days. */
+  incident: Record<string, string[]>;
+  /** Per rule id, the eventIDs of near-misses it must not fire on, both days. */
+  nearMisses: Record<string, string[]>;
+  /** The first day, then the second. */
+  days: SampleDay[];
 }
 
 /** The manifest.json written beside the logs. */
 export interface SampleManifest extends SampleResult {
   seed: number;
+  /** The second day (the incident's). */
   date: string;
 }
 
@@ -101,13 +126,25 @@ function streamKey(accountId: string, region: string): string {
   return `${accountId}|${region}`;
 }
 
-/** Generates the sample organization's logs into `outDir` and writes `outDir/manifest.json`. */
-export async function generateSampleOrg(outDir: string, options: SampleOptions = {}): Promise<SampleResult> {
-  const seed = options.seed ?? DEFAULT_SEED;
-  const date = options.date ?? DEFAULT_DATE;
-  const total = options.events ?? DEFAULT_EVENTS;
+/** The scripted events of each day: the routine both days, the incident's first steps, then the rest. */
+function dayStory(rng: Rng, dayStart: number, date: string, dayIndex: number): DayStory & { attack: string[] } {
+  const writer = storyWriter(rng, dayStart);
+  const attackFrom = (): number => writer.story.records.length;
+  const before = attackFrom();
+  if (dayIndex === 0) incidentEarlySteps(writer);
+  else incidentStory(writer);
+  const attack = writer.story.records.slice(before).map((r) => r.eventID);
+  routineDay(writer, date, dayIndex);
+  if (dayIndex > 0) bystandersDay(writer);
+  return { ...writer.story, attack };
+}
+
+/** Writes one day's noise and story into `outDir`; returns what the day holds. */
+async function writeDay(outDir: string, seed: number, date: string, dayIndex: number, total: number, gap: boolean): Promise<SampleDay> {
   const dayStart = dayStartOf(date);
   const gapStart = dayStart + (GAP.stopsAt.hour * 60 + GAP.stopsAt.minute) * MINUTE;
+  // The second day keeps the seeds' original labels (the day the sample had before it had two).
+  const label = (name: string): string => (dayIndex === 1 ? name : `${name}:${date}`);
 
   const streams = new Map<string, Stream>();
   for (const account of ACCOUNTS) {
@@ -117,15 +154,15 @@ export async function generateSampleOrg(outDir: string, options: SampleOptions =
     streams.get(streamKey(record.recipientAccountId, record.awsRegion))?.records.push(record);
   };
 
-  const story = incidentStory(createRng(deriveSeed(seed, 'incident')), dayStart);
+  const story = dayStory(createRng(deriveSeed(seed, label('incident'))), dayStart, date, dayIndex);
   for (const record of story.records) push(record);
 
-  const rng = createRng(deriveSeed(seed, 'noise'));
+  const rng = createRng(deriveSeed(seed, label('noise')));
   const rosters = new Map(ACCOUNTS.map((a) => [a.id, roster(a.id)]));
   const denied: DeniedCounter = new Map();
   let noise = Math.max(0, total - story.records.length);
   const silenced = (accountId: string, region: string, time: number): boolean =>
-    accountId === GAP.accountId && region === GAP.region && time >= gapStart;
+    gap && accountId === GAP.accountId && region === GAP.region && time >= gapStart;
 
   // A heartbeat of AWS Config's reads in every account-region, around the clock: real accounts are never
   // silent for hours, so the only delivery gap in the sample is the one that is meant to be there.
@@ -163,14 +200,12 @@ export async function generateSampleOrg(outDir: string, options: SampleOptions =
   }
 
   // The last event before the gap is the evidence log-delivery-gap points at.
-  const gapStream = streams.get(streamKey(GAP.accountId, GAP.region));
+  const gapStream = gap ? streams.get(streamKey(GAP.accountId, GAP.region)) : undefined;
   const gapIds: string[] = [];
   const incident: Record<string, string[]> = {};
   const nearMisses: Record<string, string[]> = {};
-  const root = join(outDir, 'AWSLogs', ORG_ID);
-  await rm(root, { recursive: true, force: true });
 
-  const fileRng = createRng(deriveSeed(seed, 'files'));
+  const fileRng = createRng(deriveSeed(seed, label('files')));
   let files = 0;
   let events = 0;
   for (const stream of streams.values()) {
@@ -213,10 +248,41 @@ export async function generateSampleOrg(outDir: string, options: SampleOptions =
     const near = story.nearMisses[id];
     if (near) nearMisses[id] = near;
   }
-  const manifest: SampleManifest = { seed, date, events, files, incident, nearMisses };
+  return { date, files, events, incident, nearMisses, routine: story.routine, attack: story.attack };
+}
+
+function merge(target: Record<string, string[]>, source: Record<string, string[]>): void {
+  for (const [id, ids] of Object.entries(source)) target[id] = [...(target[id] ?? []), ...ids];
+}
+
+/** Generates the sample organization's two days of logs into `outDir` and writes `outDir/manifest.json`. */
+export async function generateSampleOrg(outDir: string, options: SampleOptions = {}): Promise<SampleResult> {
+  const seed = options.seed ?? DEFAULT_SEED;
+  const date = options.date ?? DEFAULT_DATE;
+  const total = options.events ?? DEFAULT_EVENTS;
+  const first = new Date(dayStartOf(date) - DAY).toISOString().slice(0, 10);
+  await rm(join(outDir, 'AWSLogs', ORG_ID), { recursive: true, force: true });
+  const days: SampleDay[] = [];
+  // Half the events each day; the second day takes the odd one.
+  days.push(await writeDay(outDir, seed, first, 0, Math.floor(total / 2), false));
+  days.push(await writeDay(outDir, seed, date, 1, total - Math.floor(total / 2), true));
+  const incident: Record<string, string[]> = {};
+  const nearMisses: Record<string, string[]> = {};
+  for (const day of days) {
+    merge(incident, day.incident);
+    merge(nearMisses, day.nearMisses);
+  }
+  const result: SampleResult = {
+    files: days.reduce((n, d) => n + d.files, 0),
+    events: days.reduce((n, d) => n + d.events, 0),
+    incident,
+    nearMisses,
+    days,
+  };
+  const manifest: SampleManifest = { seed, date, ...result };
   await mkdir(outDir, { recursive: true });
   await writeFile(join(outDir, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
-  return { files, events, incident, nearMisses };
+  return result;
 }
 
 // `node dist/samples/generate.js OUTDIR` writes the sample without the CLI.

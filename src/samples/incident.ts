@@ -1,15 +1,15 @@
-// The incident woven into the sample day. One coherent story, so the demo digest reads like a real morning:
-// a leaked CI access key in acme-dev is used to enumerate, escalate, blind the logging, open the network,
-// mine in an unapproved region and pivot into acme-prod to exfiltrate a database snapshot; the root user
-// of acme-prod signs in without MFA; meanwhile the platform team makes ordinary, reviewable changes.
-// Every event that should fire a rule is listed under that rule's id; near-misses are listed too, so the
-// rules' negative cases have real events to stay quiet on.
-import type { Actor, CloudTrailRecord, EventInput, JsonObject, UserIdentity } from './cloudtrail.js';
+// The incident woven into the two sample days. One coherent story, so the demo digests read like real
+// mornings: on the first evening someone sprays acme-prod's console with passwords and a leaked CI access key
+// of acme-dev is tried from a Tor exit (refused calls); the next night the key is used to escalate, blind the
+// logging, open the network, mine in an unapproved region and pivot into acme-prod to exfiltrate a database
+// snapshot, and acme-prod's root user signs in without MFA. Every event that should fire a rule is listed
+// under that rule's id; near-misses are listed too, so the rules' negative cases have real events to stay
+// quiet on. The organization's routine is in routine.ts, the people around the incident in bystanders.ts.
+import type { Actor, EventInput, JsonObject, UserIdentity } from './cloudtrail.js';
 import {
   USER_AGENTS,
   accessDenied,
   assumedRoleActor,
-  buildRecord,
   consoleLoginParts,
   iamUserActor,
   legacySecurityGroupIngressParameters,
@@ -21,71 +21,26 @@ import {
   securityGroupIngressResponse,
   stableId,
 } from './cloudtrail.js';
-import { ACCOUNT, IPS, ssoRole } from './org.js';
-import type { Rng } from './random.js';
+import { ACCOUNT } from './org.js';
 import { stableRng } from './random.js';
+import type { StoryWriter } from './story.js';
 
-/** The rule ids the sample day is built to fire. */
-export const SAMPLE_RULE_IDS = [
-  'trail-tampering',
-  'root-usage',
-  'iam-critical-change',
-  'console-login-failure',
-  'console-login',
-  'security-group-change',
-  'security-group-open-world',
-  'db-security-group-change',
-  'unapproved-region-activity',
-  'kms-key-deletion',
-  'unauthorized-api-calls',
-  's3-bucket-policy-change',
-  'sqs-permission-change',
-  'route53-change',
-  'rds-snapshot-activity',
-  'vpc-change',
-  'unapproved-image',
-  'iam-change',
-  'config-change',
-  'organizations-change',
-  'log-delivery-gap',
-] as const;
-
-/** One of the rule ids the sample day fires. */
-export type SampleRuleId = (typeof SAMPLE_RULE_IDS)[number];
-
-/** The story's records plus, per rule id, the events meant to fire it and the near-misses meant not to. */
-export interface IncidentStory {
-  records: CloudTrailRecord[];
-  incident: Record<string, string[]>;
-  nearMisses: Record<string, string[]>;
-}
+export { SAMPLE_RULE_IDS, type SampleRuleId } from './story.js';
 
 /** The attacker's addresses (a Tor exit and a VPS). */
 export const ATTACKER_IPS = ['185.220.101.47', '45.155.205.12'] as const;
 /** The AMI the attacker launches: not on the approved list. */
 export const ATTACKER_AMI = 'ami-0f9e8d7c6b5a43210';
-/** A stock Ubuntu AMI a developer launches in an approved region: not on the approved list either. */
-export const DEVELOPER_AMI = 'ami-0c55b159cbfafe1f0';
+/** The bucket the attacker opens to the world. */
+export const EXFIL_BUCKET = 'acme-prod-customer-exports';
 
-/** Builds the incident story for the day that starts at `dayStart` (epoch ms, 00:00 UTC). */
-export function incidentStory(rng: Rng, dayStart: number): IncidentStory {
-  const records: CloudTrailRecord[] = [];
-  const incident: Record<string, string[]> = {};
-  const nearMisses: Record<string, string[]> = {};
-  const at = (h: number, m: number, s = 0): number => dayStart + ((h * 60 + m) * 60 + s) * 1000;
-
-  function add(input: EventInput, rules: readonly SampleRuleId[] = [], near: readonly SampleRuleId[] = []): string {
-    const record = buildRecord(rng, input);
-    records.push(record);
-    for (const rule of rules) (incident[rule] ??= []).push(record.eventID);
-    for (const rule of near) (nearMisses[rule] ??= []).push(record.eventID);
-    return record.eventID;
-  }
-
-  const { dev, prod, management, security } = ACCOUNT;
+/** The incident's first steps, on the evening of the first day: password spraying and the leaked key's probing. */
+export function incidentEarlySteps(writer: StoryWriter): void {
+  const { add, at } = writer;
+  const { dev, prod } = ACCOUNT;
   const [tor, vps] = ATTACKER_IPS;
 
-  // 02:10 — password spraying against acme-prod's console from one address.
+  // 21:40 — password spraying against acme-prod's console from one address.
   const sprayTargets = ['admin', 'erin.walsh', 'legacy-reporting', 'administrator', 'root-admin', 'erin.walsh', 'ops', 'legacy-reporting'];
   const known = new Set(['erin.walsh', 'legacy-reporting']);
   const sprayer: Actor = { identity: { type: 'IAMUser' }, sourceIPAddress: vps, userAgent: USER_AGENTS.browserWindows, console: false };
@@ -98,7 +53,7 @@ export function incidentStory(rng: Rng, dayStart: number): IncidentStory {
       {
         actor: sprayer,
         identity,
-        time: at(2, 10, 5 + i * 17),
+        time: at(21, 40, 5 + i * 17),
         accountId: prod,
         region: 'us-east-1',
         eventSource: 'signin.amazonaws.com',
@@ -110,9 +65,9 @@ export function incidentStory(rng: Rng, dayStart: number): IncidentStory {
     );
   });
 
-  // 02:31 — the leaked access key of acme-dev's build-bot, used from a Tor exit: who am I, what can I do.
+  // 22:31 — the leaked access key of acme-dev's build-bot, used from a Tor exit: who am I, what can I do.
   const leaked = iamUserActor(dev, 'build-bot', { ip: tor, userAgent: USER_AGENTS.boto3Attacker });
-  add({ actor: leaked, time: at(2, 31, 2), accountId: dev, region: 'us-east-1', eventSource: 'sts.amazonaws.com', eventName: 'GetCallerIdentity', readOnly: true });
+  add({ actor: leaked, time: at(22, 31, 2), accountId: dev, region: 'us-east-1', eventSource: 'sts.amazonaws.com', eventName: 'GetCallerIdentity', readOnly: true });
   const probes: readonly (readonly [string, string, string])[] = [
     ['ec2.amazonaws.com', 'DescribeInstances', 'us-east-1'],
     ['ec2.amazonaws.com', 'DescribeInstances', 'eu-west-1'],
@@ -137,7 +92,7 @@ export function incidentStory(rng: Rng, dayStart: number): IncidentStory {
     add(
       {
         actor: leaked,
-        time: at(2, 32, i * 9),
+        time: at(22, 32, i * 9),
         accountId: dev,
         region,
         eventSource: source,
@@ -149,6 +104,15 @@ export function incidentStory(rng: Rng, dayStart: number): IncidentStory {
       ['unauthorized-api-calls'],
     );
   });
+}
+
+/** The rest of the incident, on the second day: escalation, blinding, the network opened, mining, the pivot. */
+export function incidentStory(writer: StoryWriter): void {
+  const { add, at, rng } = writer;
+  const { dev, prod, management } = ACCOUNT;
+  const [tor, vps] = ATTACKER_IPS;
+  const leaked = iamUserActor(dev, 'build-bot', { ip: tor, userAgent: USER_AGENTS.boto3Attacker });
+  // 02:44 — the next night the key is back: what may build-bot do?
   add({ actor: leaked, time: at(2, 44, 10), accountId: dev, region: 'us-east-1', eventSource: 'iam.amazonaws.com', eventName: 'ListAttachedUserPolicies', readOnly: true, requestParameters: { userName: 'build-bot' } });
 
   // 02:50 — build-bot may manage IAM (a CI shortcut): a backdoor user with an access key and admin rights.
@@ -298,7 +262,7 @@ export function incidentStory(rng: Rng, dayStart: number): IncidentStory {
     },
     ['db-security-group-change'],
   );
-  const bucket = 'acme-prod-customer-exports';
+  const bucket = EXFIL_BUCKET;
   const bucketParts = (key: string): JsonObject => ({ bucketName: bucket, Host: `${bucket}.s3.us-east-1.amazonaws.com`, [key]: '' });
   add(
     { actor: pivot, time: at(4, 20, 0), accountId: prod, region: 'us-east-1', eventSource: 's3.amazonaws.com', eventName: 'DeleteBucketPublicAccessBlock', readOnly: false, requestParameters: bucketParts('publicAccessBlock'), resources: [resource(prod, 'AWS::S3::Bucket', `arn:aws:s3:::${bucket}`)] },
@@ -319,31 +283,6 @@ export function incidentStory(rng: Rng, dayStart: number): IncidentStory {
     ['s3-bucket-policy-change'],
   );
 
-  // Near-misses during the night: AWS acting for root is not root use.
-  add(
-    { actor: rootActor(prod, { ip: 'trustedadvisor.amazonaws.com', userAgent: 'trustedadvisor.amazonaws.com' }), time: at(6, 0, 0), accountId: prod, region: 'us-east-1', eventSource: 'trustedadvisor.amazonaws.com', eventName: 'RefreshCheck', readOnly: false, eventType: 'AwsServiceEvent', requestParameters: null, responseElements: null },
-    [],
-    ['root-usage'],
-  );
-  add(
-    { actor: rootActor(management, { ip: 'support.amazonaws.com', userAgent: 'support.amazonaws.com', invokedBy: 'support.amazonaws.com' }), time: at(8, 15, 0), accountId: management, region: 'us-east-1', eventSource: 'iam.amazonaws.com', eventName: 'GetAccountSummary', readOnly: true },
-    [],
-    ['root-usage'],
-  );
-
-  // 09:30 — the security team investigates: read-only twins, and a selector change that keeps management events.
-  const analyst = assumedRoleActor(security, ssoRole('SecurityAudit', security), 'priya.shah@acme.example', { ip: IPS.office[0], userAgent: USER_AGENTS.cliMac, path: 'aws-reserved/sso.amazonaws.com/' });
-  add({ actor: analyst, time: at(9, 31, 0), accountId: security, region: 'us-east-1', eventSource: 'cloudtrail.amazonaws.com', eventName: 'DescribeTrails', readOnly: true, requestParameters: { includeShadowTrails: true } }, [], ['trail-tampering']);
-  add({ actor: analyst, time: at(9, 31, 40), accountId: security, region: 'us-east-1', eventSource: 'cloudtrail.amazonaws.com', eventName: 'GetEventSelectors', readOnly: true, requestParameters: { trailName: `arn:aws:cloudtrail:us-east-1:${security}:trail/security-data-events` } }, [], ['trail-tampering']);
-  const keepSelectors = [{ readWriteType: 'All', includeManagementEvents: true, dataResources: [{ type: 'AWS::S3::Object', values: [`arn:aws:s3:::${bucket}/`] }], excludeManagementEventSources: [] }];
-  add(
-    { actor: analyst, time: at(9, 36, 5), accountId: security, region: 'us-east-1', eventSource: 'cloudtrail.amazonaws.com', eventName: 'PutEventSelectors', readOnly: false, requestParameters: { trailName: `arn:aws:cloudtrail:us-east-1:${security}:trail/security-data-events`, eventSelectors: keepSelectors }, responseElements: { trailARN: `arn:aws:cloudtrail:us-east-1:${security}:trail/security-data-events`, eventSelectors: keepSelectors } },
-    [],
-    ['trail-tampering'],
-  );
-  add({ actor: analyst, time: at(9, 40, 12), accountId: security, region: 'us-east-1', eventSource: 'iam.amazonaws.com', eventName: 'ListUsers', readOnly: true, requestParameters: { maxItems: 100 } }, [], ['iam-critical-change']);
-  add({ actor: analyst, time: at(9, 41, 30), accountId: security, region: 'us-east-1', eventSource: 'ec2.amazonaws.com', eventName: 'DescribeSecurityGroups', readOnly: true, requestParameters: { securityGroupSet: {}, securityGroupIdSet: {}, filterSet: {} } }, [], ['security-group-open-world']);
-
   // 10:02 — acme-prod's root user signs in without MFA and creates a root access key.
   const root = rootActor(prod, { ip: vps, userAgent: USER_AGENTS.browserWindows, console: true });
   add(
@@ -359,102 +298,4 @@ export function incidentStory(rng: Rng, dayStart: number): IncidentStory {
     { actor: rootConsole, time: at(10, 7, 40), accountId: prod, region: 'us-east-1', eventSource: 'iam.amazonaws.com', eventName: 'CreateAccessKey', readOnly: false, requestParameters: null, responseElements: { accessKey: { accessKeyId: stableId('AKIA', `${prod}:root`, 16), status: 'Active', createDate: 'Nov 20, 2026, 10:07:40 AM' } } },
     ['root-usage', 'iam-critical-change'],
   );
-
-  // 11:00–13:30 — the platform team's ordinary changes in acme-prod, through Terraform in CI.
-  const terraform = assumedRoleActor(prod, 'github-actions-deploy', 'GitHubActions', { ip: IPS.githubRunners[0], userAgent: USER_AGENTS.terraform });
-  const prodVpc = `vpc-${stableRng(`vpc:${prod}`).hex(17)}`;
-  const newSg = `sg-${stableRng(`sg:${prod}:orders-db-access`).hex(17)}`;
-  add(
-    { actor: terraform, time: at(11, 10, 3), accountId: prod, region: 'us-east-1', eventSource: 'ec2.amazonaws.com', eventName: 'CreateSecurityGroup', readOnly: false, requestParameters: { groupName: 'orders-db-access', groupDescription: 'Orders API to Postgres', vpcId: prodVpc }, responseElements: { requestId: rng.uuid(), _return: true, groupId: newSg } },
-    ['security-group-change'],
-  );
-  const pg = [{ protocol: 'tcp' as const, fromPort: 5432, toPort: 5432, cidrIpv4: '10.20.0.0/16', description: 'orders-api subnets' }];
-  add(
-    { actor: terraform, time: at(11, 10, 31), accountId: prod, region: 'us-east-1', eventSource: 'ec2.amazonaws.com', eventName: 'AuthorizeSecurityGroupIngress', readOnly: false, requestParameters: securityGroupIngressParameters(newSg, pg), responseElements: securityGroupIngressResponse(rng, prod, newSg, pg) },
-    ['security-group-change'],
-  );
-  const pcx = `pcx-${stableRng(`pcx:${prod}`).hex(17)}`;
-  add(
-    { actor: terraform, time: at(11, 30, 0), accountId: prod, region: 'us-east-1', eventSource: 'ec2.amazonaws.com', eventName: 'CreateVpcPeeringConnection', readOnly: false, requestParameters: { vpcId: prodVpc, peerVpcId: `vpc-${stableRng(`vpc:${security}`).hex(17)}`, peerOwnerId: security, peerRegion: 'us-east-1' }, responseElements: { requestId: rng.uuid(), vpcPeeringConnection: { vpcPeeringConnectionId: pcx, status: { code: 'initiating-request', message: `Initiating Request to ${security}` } } } },
-    ['vpc-change'],
-  );
-  add(
-    { actor: terraform, time: at(11, 31, 12), accountId: prod, region: 'us-east-1', eventSource: 'ec2.amazonaws.com', eventName: 'CreateRoute', readOnly: false, requestParameters: { routeTableId: `rtb-${stableRng(`rtb:${prod}`).hex(17)}`, destinationCidrBlock: '10.30.0.0/16', vpcPeeringConnectionId: pcx }, responseElements: { requestId: rng.uuid(), _return: true } },
-    ['vpc-change'],
-  );
-  add(
-    { actor: terraform, time: at(11, 31, 50), accountId: prod, region: 'us-east-1', eventSource: 'ec2.amazonaws.com', eventName: 'CreateNetworkAclEntry', readOnly: false, requestParameters: { networkAclId: `acl-${stableRng(`acl:${prod}`).hex(17)}`, ruleNumber: 120, egress: false, ruleAction: 'allow', icmpTypeCode: {}, portRange: { from: 443, to: 443 }, aclProtocol: '6', cidrBlock: '10.30.0.0/16' }, responseElements: { requestId: rng.uuid(), _return: true } },
-    ['vpc-change'],
-  );
-  const queueUrl = `https://sqs.us-west-2.amazonaws.com/${prod}/prod-orders-events`;
-  add(
-    { actor: terraform, time: at(12, 5, 9), accountId: prod, region: 'us-west-2', eventSource: 'sqs.amazonaws.com', eventName: 'AddPermission', readOnly: false, requestParameters: { queueUrl, label: 'security-analytics-consumer', aWSAccountIds: [security], actions: ['ReceiveMessage', 'DeleteMessage'] } },
-    ['sqs-permission-change'],
-  );
-  const queuePolicy: JsonObject = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Service: 'sns.amazonaws.com' }, Action: 'sqs:SendMessage', Resource: `arn:aws:sqs:us-west-2:${prod}:prod-orders-events`, Condition: { ArnEquals: { 'aws:SourceArn': `arn:aws:sns:us-west-2:${prod}:prod-orders-created` } } }] };
-  add(
-    { actor: terraform, time: at(12, 6, 0), accountId: prod, region: 'us-west-2', eventSource: 'sqs.amazonaws.com', eventName: 'SetQueueAttributes', readOnly: false, requestParameters: { queueUrl, attributes: { Policy: JSON.stringify(queuePolicy) } } },
-    ['sqs-permission-change'],
-  );
-  add(
-    { actor: terraform, time: at(12, 6, 40), accountId: prod, region: 'us-west-2', eventSource: 'sqs.amazonaws.com', eventName: 'SetQueueAttributes', readOnly: false, requestParameters: { queueUrl, attributes: { VisibilityTimeout: '120' } } },
-    [],
-    ['sqs-permission-change'],
-  );
-  const zone = stableId('Z', `zone:${prod}`, 20);
-  add(
-    {
-      actor: terraform, time: at(12, 40, 22), accountId: prod, region: 'us-east-1', eventSource: 'route53.amazonaws.com', eventName: 'ChangeResourceRecordSets', readOnly: false,
-      requestParameters: { hostedZoneId: zone, changeBatch: { changes: [{ action: 'UPSERT', resourceRecordSet: { name: 'api.acme.example', type: 'A', aliasTarget: { hostedZoneId: 'Z35SXDOTRQ7X7K', dNSName: 'prod-orders-alb-1234567890.us-east-1.elb.amazonaws.com', evaluateTargetHealth: true } } }] } },
-      responseElements: { changeInfo: { id: `/change/C${rng.upperAlnum(20)}`, status: 'PENDING', submittedAt: 'Nov 20, 2026, 12:40:22 PM' } },
-      resources: [resource(prod, 'AWS::Route53::HostedZone', `arn:aws:route53:::hostedzone/${zone}`)],
-    },
-    ['route53-change'],
-  );
-  const taskRole = 'prod-orders-api-task';
-  add({ actor: terraform, time: at(13, 15, 2), accountId: prod, region: 'us-east-1', eventSource: 'iam.amazonaws.com', eventName: 'TagRole', readOnly: false, requestParameters: { roleName: taskRole, tags: [{ key: 'cost-center', value: 'orders' }] } }, ['iam-change']);
-  add({ actor: terraform, time: at(13, 15, 9), accountId: prod, region: 'us-east-1', eventSource: 'iam.amazonaws.com', eventName: 'UpdateRoleDescription', readOnly: false, requestParameters: { roleName: taskRole, description: 'Orders API ECS task role' } }, ['iam-change']);
-  const inline: JsonObject = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: ['s3:GetObject'], Resource: 'arn:aws:s3:::acme-prod-app-data/orders/*' }] };
-  add({ actor: terraform, time: at(13, 15, 20), accountId: prod, region: 'us-east-1', eventSource: 'iam.amazonaws.com', eventName: 'PutRolePolicy', readOnly: false, requestParameters: { roleName: taskRole, policyName: 'orders-s3-read', policyDocument: JSON.stringify(inline) } }, ['iam-change']);
-
-  // 14:29 — the platform lead signs in to the management account (one typo, then MFA) and fences the
-  // organization with an SCP in answer to the night.
-  const lead = iamUserActor(management, 'maria.garcia', { ip: IPS.office[0], userAgent: USER_AGENTS.browser, console: true });
-  add(
-    // Every failed sign-in is a (medium) console-login-failure finding; only the threshold raises it to high.
-    { actor: lead, identity: { ...lead.identity, accessKeyId: '', sessionContext: undefined }, time: at(14, 29, 1), accountId: management, region: 'us-east-1', eventSource: 'signin.amazonaws.com', eventName: 'ConsoleLogin', requestParameters: null, ...consoleLoginParts({ accountId: management, success: false, mfaUsed: false }) },
-    ['console-login-failure'],
-    ['console-login'],
-  );
-  add(
-    { actor: lead, identity: { ...lead.identity, accessKeyId: '', sessionContext: undefined }, time: at(14, 29, 30), accountId: management, region: 'us-east-1', eventSource: 'signin.amazonaws.com', eventName: 'ConsoleLogin', requestParameters: null, ...consoleLoginParts({ accountId: management, success: true, mfaUsed: true }) },
-    ['console-login'],
-  );
-  const leadConsole: Actor = { ...lead, userAgent: USER_AGENTS.awsInternal };
-  add(
-    { actor: leadConsole, time: at(14, 41, 5), accountId: management, region: 'us-east-1', eventSource: 'organizations.amazonaws.com', eventName: 'AttachPolicy', readOnly: false, requestParameters: { policyId: 'p-deny0regions', targetId: dev } },
-    ['organizations-change'],
-  );
-
-  // 15:20 — a developer tries a stock Ubuntu image in an approved region, and is refused a world-open port.
-  const developer = assumedRoleActor(dev, ssoRole('DeveloperAccess', dev), 'frank.li@acme.example', { ip: IPS.homes[1], userAgent: USER_AGENTS.console, path: 'aws-reserved/sso.amazonaws.com/', console: true });
-  const ubuntu = { imageId: DEVELOPER_AMI, instanceType: 't3.micro', count: 1, subnetId: `subnet-${stableRng(`subnet:${dev}:us-west-2`).hex(17)}` };
-  add(
-    { actor: developer, time: at(15, 20, 44), accountId: dev, region: 'us-west-2', eventSource: 'ec2.amazonaws.com', eventName: 'RunInstances', readOnly: false, requestParameters: runInstancesParameters(rng, { ...ubuntu, tags: { Name: 'frank-scratch' } }), responseElements: runInstancesResponse(rng, dev, { ...ubuntu, availabilityZone: 'us-west-2b' }).response },
-    ['unapproved-image'],
-  );
-  const devSg = `sg-${stableRng(`sg:${dev}:scratch`).hex(17)}`;
-  add(
-    // Denied, so shown by both security group rules as an attempt rather than a change.
-    { actor: developer, time: at(15, 24, 3), accountId: dev, region: 'us-east-1', eventSource: 'ec2.amazonaws.com', eventName: 'AuthorizeSecurityGroupIngress', readOnly: false, requestParameters: securityGroupIngressParameters(devSg, ssh), ...accessDenied('ec2.amazonaws.com', 'AuthorizeSecurityGroupIngress', developer.identity) },
-    ['security-group-open-world', 'security-group-change'],
-  );
-  add(
-    // A denied CreateUser is a critical-change attempt; iam-change leaves CreateUser to iam-critical-change.
-    { actor: developer, time: at(16, 2, 18), accountId: dev, region: 'us-east-1', eventSource: 'iam.amazonaws.com', eventName: 'CreateUser', readOnly: false, requestParameters: { userName: 'frank-test' }, ...accessDenied('iam.amazonaws.com', 'CreateUser', developer.identity) },
-    ['iam-critical-change'],
-    ['iam-change'],
-  );
-
-  return { records, incident, nearMisses };
 }

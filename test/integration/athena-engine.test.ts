@@ -19,7 +19,7 @@ import { generateSampleOrg } from '../../src/samples/generate.js';
 import { silentLogger } from '../../src/shared/log.js';
 import { dayWindow } from '../../src/shared/window.js';
 import { generateOrg, startFakeAws, type FakeAws } from '../../tools/fake-aws/index.js';
-import { DEVELOPER_AMI } from '../../src/samples/incident.js';
+import { DEVELOPER_AMI } from '../../src/samples/bystanders.js';
 import { ACCOUNTS, APPROVED_AMI, ORG_ID } from '../../src/samples/org.js';
 import { createFakeTables } from './fake-aws/athena-tables.js';
 import { fakeDeps } from './fake-aws/deps.js';
