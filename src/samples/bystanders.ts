@@ -3,17 +3,8 @@
 // fencing the organization with an SCP after one mistyped password, and a developer trying things. None of
 // it is the attacker; all of it is new that day.
 import type { Actor } from './cloudtrail.js';
-import {
-  USER_AGENTS,
-  accessDenied,
-  assumedRoleActor,
-  consoleLoginParts,
-  iamUserActor,
-  rootActor,
-  runInstancesParameters,
-  runInstancesResponse,
-  securityGroupIngressParameters,
-} from './cloudtrail.js';
+import { USER_AGENTS, assumedRoleActor, iamUserActor, rootActor } from './cloudtrail.js';
+import { accessDenied, consoleLoginParts, runInstancesParameters, runInstancesResponse, securityGroupIngressParameters } from './event-shapes.js';
 import { EXFIL_BUCKET } from './incident.js';
 import { ACCOUNT, IPS, ssoRole } from './org.js';
 import { stableRng } from './random.js';

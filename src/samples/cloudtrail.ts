@@ -379,7 +379,5 @@ export function buildRecord(rng: Rng, input: EventInput): CloudTrailRecord {
   return record;
 }
 
-// The request and response shapes of the events the rules look at, and the clients' user agents, live beside
-// this file.
-export * from './event-shapes.js';
+// The clients' user agents live beside this file, as do the request and response shapes (event-shapes.ts).
 export { USER_AGENTS } from './user-agents.js';

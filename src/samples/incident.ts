@@ -6,21 +6,8 @@
 // under that rule's id; near-misses are listed too, so the rules' negative cases have real events to stay
 // quiet on. The organization's routine is in routine.ts, the people around the incident in bystanders.ts.
 import type { Actor, EventInput, JsonObject, UserIdentity } from './cloudtrail.js';
-import {
-  USER_AGENTS,
-  accessDenied,
-  assumedRoleActor,
-  consoleLoginParts,
-  iamUserActor,
-  legacySecurityGroupIngressParameters,
-  resource,
-  rootActor,
-  runInstancesParameters,
-  runInstancesResponse,
-  securityGroupIngressParameters,
-  securityGroupIngressResponse,
-  stableId,
-} from './cloudtrail.js';
+import { USER_AGENTS, assumedRoleActor, iamUserActor, rootActor, stableId } from './cloudtrail.js';
+import { accessDenied, consoleLoginParts, legacySecurityGroupIngressParameters, resource, runInstancesParameters, runInstancesResponse, securityGroupIngressParameters, securityGroupIngressResponse } from './event-shapes.js';
 import { ACCOUNT } from './org.js';
 import { stableRng } from './random.js';
 import type { StoryWriter } from './story.js';

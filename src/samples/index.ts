@@ -1,6 +1,7 @@
 // The sample organization and benchmark data generators.
 export * from './random.js';
 export * from './cloudtrail.js';
+export * from './event-shapes.js';
 export * from './org.js';
 export * from './noise.js';
 export * from './story.js';

@@ -4,7 +4,8 @@
 // routing, bucket policies, queue policies, DNS, snapshots, Config or Organizations writes, KMS key state,
 // or sign-in: those belong to the incident story alone.
 import type { Actor, CloudTrailRecord, EventInput, JsonObject, ResourceRef } from './cloudtrail.js';
-import { accessDenied, buildRecord, isGlobalSource, resource, runInstancesParameters, runInstancesResponse, stableId } from './cloudtrail.js';
+import { buildRecord, isGlobalSource, stableId } from './cloudtrail.js';
+import { accessDenied, resource, runInstancesParameters, runInstancesResponse } from './event-shapes.js';
 import type { ActorKind, RosterEntry } from './org.js';
 import { APPROVED_AMI, WRITE_REGIONS } from './org.js';
 import type { Rng } from './random.js';

@@ -4,16 +4,8 @@
 // platform lead's sign-in. It fires rules every day, which is what suppressions and "recurring" are for:
 // the demo's config suppresses the deploy role and the drill, and the second day shows the rest as recurring.
 import type { JsonObject } from './cloudtrail.js';
-import {
-  USER_AGENTS,
-  assumedRoleActor,
-  consoleLoginParts,
-  iamUserActor,
-  resource,
-  securityGroupIngressParameters,
-  securityGroupIngressResponse,
-  stableId,
-} from './cloudtrail.js';
+import { USER_AGENTS, assumedRoleActor, iamUserActor, stableId } from './cloudtrail.js';
+import { consoleLoginParts, resource, securityGroupIngressParameters, securityGroupIngressResponse } from './event-shapes.js';
 import { ACCOUNT, IPS } from './org.js';
 import { stableRng } from './random.js';
 import type { StoryWriter } from './story.js';

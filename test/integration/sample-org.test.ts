@@ -5,9 +5,10 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_SNAPSHOT } from '../../src/cli/demo.js';
 import { loadConfig } from '../../src/config/load.js';
 import { coverageForRun } from '../../src/coverage-input.js';
-import type { FindingsFile } from '../../src/model.js';
+import { folderHistory } from '../../src/deliver/history-file.js';
+import type { Finding, FindingsFile } from '../../src/model.js';
 import { loadRules } from '../../src/rules/load.js';
-import { generateSampleOrg, DEFAULT_DATE, type SampleResult } from '../../src/samples/generate.js';
+import { generateSampleOrg, type SampleResult } from '../../src/samples/generate.js';
 import { scanLocal } from '../../src/scan.js';
 import { silentLogger } from '../../src/shared/log.js';
 import { PROJECT_ROOT } from '../../src/shared/version.js';
@@ -16,78 +17,121 @@ import { auditCoverage } from '../../src/trails/index.js';
 import { detectionFindingProblems } from '../support/ocsf-validate.js';
 
 let sample: SampleResult;
+/** The two days' runs, in order; the second judged against the history the first left in its bundle. */
+let docs: FindingsFile[];
 let doc: FindingsFile;
-let logs: string;
 let outDir: string;
 
 beforeAll(async () => {
   const dir = await mkdtemp(join(tmpdir(), 'tw-sample-'));
-  logs = join(dir, 'logs');
+  const logs = join(dir, 'logs');
   sample = await generateSampleOrg(logs);
   const { config } = await loadConfig(join(PROJECT_ROOT, 'samples', 'trailwatch.demo.yaml'));
-  outDir = join(dir, 'out');
-  // As the demo runs it: coverage from the demo organization's snapshot, then the scan.
+  // As the demo runs it: coverage from the demo organization's snapshot, then the scan, day after day.
   const audit = await auditCoverage(config, silentLogger, { snapshotFile: DEMO_SNAPSHOT });
-  const result = await scanLocal({
-    logs: join(logs, 'AWSLogs'),
-    window: dayWindow(DEFAULT_DATE),
-    config,
-    outDir,
-    log: silentLogger,
-    coverage: await coverageForRun(audit, outDir),
-  });
-  doc = result.doc;
-}, 180_000);
+  docs = [];
+  let previous: string | undefined;
+  for (const day of sample.days) {
+    outDir = join(dir, `out-${day.date}`);
+    const result = await scanLocal({
+      logs: join(logs, 'AWSLogs'),
+      window: dayWindow(day.date),
+      config,
+      outDir,
+      log: silentLogger,
+      coverage: await coverageForRun(audit, outDir),
+      ...(previous ? { history: folderHistory(previous) } : {}),
+    });
+    docs.push(result.doc);
+    previous = outDir;
+  }
+  doc = docs[1] as FindingsFile;
+}, 300_000);
 
-describe('scan of the sample organization', () => {
-  it('reads every generated event and completes', () => {
-    expect(doc.run.eventsRead).toBe(sample.events);
-    expect(doc.errors.filter((e) => e.severity !== 'warning')).toEqual([]);
-    expect(doc.run.rules.every((r) => r.status === 'ran')).toBe(true);
+/** The ids behind a finding. */
+const behind = (f: Finding): string[] =>
+  (f.eventIds ?? [f.eventId]).filter((id): id is string => id !== null);
+
+describe('scan of the sample organization, day by day', () => {
+  it('reads every generated event of each day and completes', () => {
+    expect(docs.map((d) => d.run.eventsRead)).toEqual(sample.days.map((d) => d.events));
+    for (const d of docs) {
+      expect(d.errors.filter((e) => e.severity !== 'warning')).toEqual([]);
+      expect(d.run.rules.every((r) => r.status === 'ran')).toBe(true);
+    }
   });
 
-  it('produces at least one finding for every rule of the catalogue', async () => {
-    const fired = new Set(doc.findings.map((f) => f.ruleId));
+  it('produces at least one finding for every rule of the catalogue over the two days', async () => {
+    const fired = new Set(docs.flatMap((d) => d.findings.map((f) => f.ruleId)));
     const missing = (await loadRules()).map((r) => r.id).filter((id) => !fired.has(id));
     expect(missing).toEqual([]);
   });
 
-  it("fires each rule on the incident's events meant for it", () => {
-    for (const [ruleId, ids] of Object.entries(sample.incident)) {
-      const behind = new Set(
-        doc.findings.filter((f) => f.ruleId === ruleId).flatMap((f) => f.eventIds ?? [f.eventId]),
-      );
-      expect.soft(ids.filter((id) => behind.has(id)).length, ruleId).toBeGreaterThan(0);
-    }
+  it("fires each rule on each day's events meant for it", () => {
+    sample.days.forEach((day, i) => {
+      for (const [ruleId, ids] of Object.entries(day.incident)) {
+        const found = new Set(docs[i]?.findings.filter((f) => f.ruleId === ruleId).flatMap(behind));
+        expect.soft(ids.filter((id) => found.has(id)).length, `${day.date} ${ruleId}`).toBeGreaterThan(0);
+      }
+    });
   });
 
-  it('raises nothing from the noise: every finding rests on an event of the incident story', () => {
+  it('raises nothing from the noise: every finding rests on an event of its day’s story', () => {
     // An aggregate (a principal's refused calls) may also count that principal's ordinary noise events.
-    const incident = new Set(Object.values(sample.incident).flat());
-    const fromNoise = doc.findings
-      .filter((f) => !(f.eventIds ?? [f.eventId]).some((id) => id !== null && incident.has(id)))
-      .map((f) => `${f.ruleId}: ${f.summary}`);
-    expect(fromNoise).toEqual([]);
+    sample.days.forEach((day, i) => {
+      const story = new Set(Object.values(day.incident).flat());
+      const fromNoise = (docs[i]?.findings ?? [])
+        .filter((f) => !behind(f).some((id) => story.has(id)))
+        .map((f) => `${day.date} ${f.ruleId}: ${f.summary}`);
+      expect(fromNoise).toEqual([]);
+    });
   });
 
   it('does not fire on the near-misses (read-only twins, failed attempts, service events)', () => {
-    for (const [ruleId, ids] of Object.entries(sample.nearMisses)) {
-      const behind = new Set(
-        doc.findings.filter((f) => f.ruleId === ruleId).flatMap((f) => f.eventIds ?? [f.eventId]),
-      );
-      expect
-        .soft(
-          ids.filter((id) => behind.has(id)),
-          ruleId,
-        )
-        .toEqual([]);
-    }
+    sample.days.forEach((day, i) => {
+      for (const [ruleId, ids] of Object.entries(day.nearMisses)) {
+        const found = new Set(docs[i]?.findings.filter((f) => f.ruleId === ruleId).flatMap(behind));
+        expect
+          .soft(
+            ids.filter((id) => found.has(id)),
+            `${day.date} ${ruleId}`,
+          )
+          .toEqual([]);
+      }
+    });
+  });
+
+  it('marks the first day unknown (no history yet), and on the second the routine recurring and the attack new', () => {
+    expect(docs[0]?.run.history).toMatchObject({ date: '2026-11-19', previousDays: 0, source: null });
+    expect(new Set(docs[0]?.findings.map((f) => f.novelty))).toEqual(new Set(['unknown']));
+    expect(doc.run.history).toMatchObject({ date: '2026-11-20', days: 14, previousDays: 1 });
+    const [, second] = sample.days;
+    const routine = new Set(second?.routine);
+    const attack = new Set(second?.attack);
+    const ofRoutine = doc.findings.filter((f) => behind(f).some((id) => routine.has(id)));
+    const ofAttack = doc.findings.filter((f) => behind(f).some((id) => attack.has(id)));
+    expect(ofRoutine.length).toBeGreaterThan(10);
+    expect(
+      ofRoutine.filter((f) => f.novelty !== 'recurring').map((f) => `${f.ruleId} ${f.eventName}`),
+    ).toEqual([]);
+    expect(ofAttack.length).toBeGreaterThan(20);
+    expect(ofAttack.filter((f) => f.novelty !== 'new').map((f) => `${f.ruleId} ${f.eventName}`)).toEqual([]);
+  });
+
+  it("calls out root's source IP, never seen in the history, and not the lead's office address", () => {
+    const rootSignIn = doc.findings.find(
+      (f) => f.ruleId === 'console-login' && f.principal?.endsWith(':root'),
+    );
+    expect(rootSignIn).toMatchObject({ sourceIp: '45.155.205.12', newSourceIp: true, novelty: 'new' });
+    const lead = doc.findings.filter(
+      (f) => f.ruleId === 'console-login' && f.principal?.endsWith('/maria.garcia'),
+    );
+    expect(lead.length).toBeGreaterThan(0);
+    expect(lead.every((f) => f.novelty === 'recurring' && !f.newSourceIp)).toBe(true);
   });
 
   it('writes findings.json with the contract fields', async () => {
-    const written = JSON.parse(
-      await readFile(join(logs, '..', 'out', 'findings.json'), 'utf8'),
-    ) as FindingsFile;
+    const written = JSON.parse(await readFile(join(outDir, 'findings.json'), 'utf8')) as FindingsFile;
     const f = written.findings[0];
     expect(Object.keys(f ?? {})).toEqual(
       expect.arrayContaining([
@@ -106,6 +150,7 @@ describe('scan of the sample organization', () => {
         'summary',
         'consoleUrl',
         'suppressed',
+        'novelty',
       ]),
     );
   });

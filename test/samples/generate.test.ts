@@ -73,12 +73,17 @@ describe('generateSampleOrg determinism', () => {
 });
 
 describe('generateSampleOrg layout', () => {
-  it('writes a few hundred gzipped files in the organization trail layout, about 50,000 events', () => {
+  it('writes a few hundred gzipped files in the organization trail layout, about 50,000 events over two days', () => {
     expect(paths.length).toBe(result.files);
     expect(result.files).toBeGreaterThan(150);
-    expect(result.files).toBeLessThan(600);
+    expect(result.files).toBeLessThan(800);
     expect(result.events).toBe(50_000);
     expect(records.length).toBe(50_000);
+    expect(result.days.map((d) => [d.date, d.events])).toEqual([
+      ['2026-11-19', 25_000],
+      ['2026-11-20', 25_000],
+    ]);
+    expect(result.days.reduce((n, d) => n + d.files, 0)).toBe(result.files);
   });
 
   it('puts each event in the file of its own account, region and day, sorted by time', () => {
@@ -89,11 +94,11 @@ describe('generateSampleOrg layout', () => {
       const [, account, region, yyyy, mm, dd, account2, region2, stamp] = m ?? [];
       expect(account2).toBe(account);
       expect(region2).toBe(region);
-      expect(`${yyyy}${mm}${dd}`).toBe('20261120');
-      expect(stamp).toBe('20261120');
+      expect(['20261119', '20261120']).toContain(`${yyyy}${mm}${dd}`);
+      expect(stamp).toBe(`${yyyy}${mm}${dd}`);
       expect(record.recipientAccountId).toBe(account);
       expect(record.awsRegion).toBe(region);
-      expect(record.eventTime.slice(0, 10)).toBe('2026-11-20');
+      expect(record.eventTime.slice(0, 10)).toBe(`${yyyy}-${mm}-${dd}`);
       const list = byFile.get(path) ?? [];
       list.push(record);
       byFile.set(path, list);
@@ -157,7 +162,7 @@ describe('generateSampleOrg realism', () => {
   it('writes the envelope fields a CloudTrail record has', () => {
     for (const { record } of records.slice(0, 2000)) {
       expect(['1.08', '1.09']).toContain(record.eventVersion);
-      expect(record.eventTime).toMatch(/^2026-11-20T\d{2}:\d{2}:\d{2}Z$/);
+      expect(record.eventTime).toMatch(/^2026-11-(19|20)T\d{2}:\d{2}:\d{2}Z$/);
       expect(record.eventID).toMatch(/^[0-9a-f-]{36}$/);
       expect(record.managementEvent).toBe(true);
       expect(record.eventCategory).toBe('Management');
@@ -175,7 +180,8 @@ describe('generateSampleOrg realism', () => {
     const denied = new Map<string, number>();
     for (const r of list) {
       if (!r.errorCode) continue;
-      const key = r.userIdentity.arn ?? '';
+      // Per day: a rule's threshold counts refusals within the audited day.
+      const key = `${r.eventTime.slice(0, 10)} ${r.userIdentity.arn ?? ''}`;
       denied.set(key, (denied.get(key) ?? 0) + 1);
     }
     expect(Math.max(0, ...denied.values())).toBeLessThan(3);
@@ -222,9 +228,10 @@ describe('generateSampleOrg incident', () => {
     expect(texts.some((t) => /"cidrIp":"0\.0\.0\.0\/0"}$/.test(t))).toBe(true);
   });
 
-  it('stops acme-prod eu-west-1 before 09:00 and keeps every other account-region within six hours', () => {
+  it('on the second day, stops acme-prod eu-west-1 before 09:00 and keeps every other account-region within six hours', () => {
     const last = new Map<string, string[]>();
-    for (const { record } of records) {
+    // The second day, the one with the gap (the first day's logs flow all day, as the check below shows).
+    for (const { record } of records.filter((r) => r.record.eventTime.startsWith('2026-11-20'))) {
       const key = `${record.recipientAccountId}/${record.awsRegion}`;
       const times = last.get(key) ?? [];
       times.push(record.eventTime);
@@ -243,5 +250,40 @@ describe('generateSampleOrg incident', () => {
         expect(gap, key).toBeLessThan(6 * 3600_000);
       }
     }
+  });
+});
+
+describe('generateSampleOrg over two days', () => {
+  const byId = (): Map<string, CloudTrailRecord> => new Map(records.map((r) => [r.record.eventID, r.record]));
+  /** What makes a routine event's group: its rule-relevant identity (the role, not the session), call and account. */
+  const shape = (r: CloudTrailRecord | undefined): string =>
+    `${r?.userIdentity.sessionContext?.sessionIssuer?.arn ?? r?.userIdentity.arn}|${r?.eventName}|${r?.recipientAccountId}`;
+
+  it('repeats the routine on both days: the same principals making the same calls in the same accounts', () => {
+    const events = byId();
+    const [first, second] = result.days;
+    expect(first?.routine.length).toBeGreaterThan(10);
+    const shapes = (ids: string[]): string[] => [...new Set(ids.map((id) => shape(events.get(id))))].sort();
+    expect(shapes(first?.routine ?? [])).toEqual(shapes(second?.routine ?? []));
+    for (const day of result.days)
+      for (const id of day.routine) expect(events.get(id)?.eventTime.slice(0, 10), id).toBe(day.date);
+  });
+
+  it('puts the incident’s first steps (password spraying, the leaked key refused) on the first day, the rest on the second', () => {
+    const events = byId();
+    const [first, second] = result.days;
+    const rulesOf = (day: typeof first, ids: string[]): string[] =>
+      Object.entries(day?.incident ?? {})
+        .filter(([, list]) => list.some((id) => ids.includes(id)))
+        .map(([rule]) => rule)
+        .sort();
+    expect(rulesOf(first, first?.attack ?? [])).toEqual(['console-login-failure', 'unauthorized-api-calls']);
+    expect(rulesOf(second, second?.attack ?? [])).toEqual(
+      expect.arrayContaining(['trail-tampering', 'iam-critical-change', 'root-usage', 'security-group-open-world']),
+    );
+    expect(rulesOf(second, second?.attack ?? [])).not.toContain('unauthorized-api-calls');
+    // No attacker step of the second day repeats one of the first: every one of them is new that day.
+    const firstShapes = new Set((first?.attack ?? []).map((id) => shape(events.get(id))));
+    expect((second?.attack ?? []).filter((id) => firstShapes.has(shape(events.get(id))))).toEqual([]);
   });
 });
