@@ -1,6 +1,6 @@
 // The digest email: Handlebars fills templates/digest.mjml, MJML turns it into client-proof HTML, and a text
 // template gives the plain-text part. Gmail clips messages over ~102 KB, so the email summarises instead of
-// growing: fewer events per rule, then fewer rules in detail — but every rule that fired is always named
+// growing: fewer rows per rule (never more than the cap per rule), then fewer rules in detail — but every rule that fired is always named
 // with its count in "At a glance".
 import mjml2html from 'mjml';
 import type { DigestEvent, DigestGroup, DigestModel } from './model/index.js';
@@ -36,7 +36,9 @@ const LEVELS: Level[] = [
 ];
 
 interface ViewGroup extends DigestGroup {
-  shown: DigestEvent[];
+  shownNew: DigestEvent[];
+  shownRecurring: DigestEvent[];
+  /** Rows left to the evidence. */
   more: number;
 }
 
@@ -46,7 +48,13 @@ function viewGroups(groups: DigestGroup[], level: Level, budget: { left: number 
     if (budget.left <= 0) break;
     budget.left -= 1;
     const shown = group.shownEvents.slice(0, level.events);
-    out.push({ ...group, shown, more: group.count - shown.length });
+    // New rows in full; a recurring row is one line.
+    out.push({
+      ...group,
+      shownNew: shown.filter((e) => e.novelty !== 'recurring'),
+      shownRecurring: shown.filter((e) => e.novelty === 'recurring'),
+      more: group.rows - shown.length,
+    });
   }
   return out;
 }

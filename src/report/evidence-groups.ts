@@ -1,8 +1,9 @@
-// A rule's findings as the evidence prints them. Up to EVIDENCE_EVENTS_PER_RULE (100) events are listed one
-// by one; a larger group lists its first events and a grouped table that accounts for every event of the
-// group (by account, principal and action, the largest combinations first, the rest summed in one row), and
-// points to findings.csv and findings.jsonl, which hold every finding and whose SHA-256 the evidence prints.
-// A 100,000-finding day then prints in under a minute instead of as a 3,000-page table nobody reads.
+// A rule's findings as the evidence prints them. Up to EVIDENCE_EVENTS_PER_RULE (100) rows (finding groups,
+// each with every event id behind it) are listed one by one; a larger rule lists its first rows and a grouped
+// table that accounts for every finding of the rule (by account, principal and action, the largest
+// combinations first, the rest summed in one row), and points to findings.csv and findings.jsonl, which hold
+// every finding and whose SHA-256 the evidence prints. A 100,000-finding day then prints in under a minute
+// instead of as a 3,000-page table nobody reads.
 import type { DigestEvent, DigestGroup, DigestModel } from './model/index.js';
 
 /** Events listed one by one per rule in the evidence. */
@@ -23,7 +24,7 @@ export interface EvidenceBreakdownRow {
 export interface EvidenceGroup extends DigestGroup {
   /** Whether the group is too large to list whole. */
   capped: boolean;
-  /** Events of the group not listed one by one (they are in findings.csv and findings.jsonl). */
+  /** Rows of the rule not listed one by one (their findings are in findings.csv and findings.jsonl). */
   unlisted: number;
   breakdown: EvidenceBreakdownRow[];
   /** The combinations beyond the grouped table's rows, summed; null when every combination has its row. */
@@ -44,14 +45,15 @@ function breakdownOf(events: readonly DigestEvent[]): {
   for (const e of events) {
     const key = JSON.stringify([e.accountId, e.principal, e.action]);
     const row = byKey.get(key);
-    if (row) row.count += 1;
+    // A row stands for `count` findings.
+    if (row) row.count += e.count;
     else
       byKey.set(key, {
         accountId: e.accountId,
         accountName: e.accountName,
         principal: e.principal,
         action: e.action,
-        count: 1,
+        count: e.count,
       });
   }
   const sorted = [...byKey.values()].sort(

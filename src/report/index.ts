@@ -47,6 +47,7 @@ export function reportInputFromRun(
       why: r.why,
       next: r.next,
       references: r.references,
+      ...(r.grouping ? { grouping: r.grouping } : {}),
     })),
     findingsSha256: run.findingsSha256,
     generatedAt: options.generatedAt ?? new Date().toISOString(),

@@ -19,6 +19,7 @@ const cache = new Map<string, Compiled>();
 function createEnvironment(kind: Kind): typeof Handlebars {
   const hb = Handlebars.create();
   hb.registerHelper('eq', (a: unknown, b: unknown) => a === b);
+  hb.registerHelper('gt', (a: unknown, b: unknown) => Number(a) > Number(b));
   hb.registerHelper('upper', (value: unknown) => String(value ?? '').toUpperCase());
   hb.registerHelper('num', (value: unknown) => Number(value ?? 0).toLocaleString('en-US'));
   hb.registerHelper('plural', (count: unknown, one: unknown, many: unknown) =>

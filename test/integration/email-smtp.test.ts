@@ -59,7 +59,7 @@ describe('sendDigestEmail over SMTP', () => {
     expect(result).toEqual({ ok: true, messageId: expect.stringMatching(/^<.+>$/) });
     const last = received.at(-1);
     expect(last?.envelopeTo).toEqual(['secops@example.com', 'audit@example.com']);
-    expect(last?.mail.subject).toBe('16 alerts, 4 to review, 1 trail problem — Acme Corp — 2026-11-21');
+    expect(last?.mail.subject).toBe('16 alerts, 2 to review, 1 trail problem — Acme Corp — 2026-11-21');
     expect(last?.mail.from?.text).toBe('trailwatch@example.com');
     expect(last?.mail.text).toContain('ALERTS — ACT NOW (16)');
     expect(last?.mail.html).toContain('Alerts — act now (16)');

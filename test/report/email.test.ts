@@ -21,7 +21,7 @@ describe('renderDigestEmail', () => {
       'Alerts — act now (16)',
       'Root user activity',
       'Repeated console sign-in failures',
-      'To review in the next day or two (4)',
+      'To review in the next day or two (2)',
       'IAM policy or user changed',
       'Trail coverage',
       'trail-region-uncovered',
@@ -32,9 +32,9 @@ describe('renderDigestEmail', () => {
       return from;
     });
 
-    expect(email.subject).toBe('16 alerts, 4 to review, 1 trail problem — Acme Corp — 2026-11-21');
+    expect(email.subject).toBe('16 alerts, 2 to review, 1 trail problem — Acme Corp — 2026-11-21');
     expect(order.every((index) => index >= 0)).toBe(true);
-    expect(email.html).toContain('4 more in evidence.pdf.');
+    expect(email.html).toContain('4 more rows in evidence.pdf.');
     expect(email.html).toContain('Why it matters:');
     expect(email.html).toContain('acme-dev (555555555555) · ap-southeast-2');
     expect(email.html).toContain('1 finding suppressed by configuration');
@@ -52,7 +52,7 @@ describe('renderDigestEmail', () => {
 
     expect(email.text).toContain('ALERTS — ACT NOW (16)');
     expect(email.text).toContain('[HIGH] Trail logging stopped or deleted (trail-tampering) — 1');
-    expect(email.text).toContain('4 more in evidence.pdf.');
+    expect(email.text).toContain('4 more rows in evidence.pdf.');
     expect(email.text).toContain(
       '    https://eu-west-1.console.aws.amazon.com/cloudtrail/home?region=eu-west-1#/events/evt-root-1\n',
     );

@@ -18,7 +18,7 @@ describe('renderJobSummary', () => {
   it('lists the counts, every fired rule and the coverage problem', () => {
     const markdown = renderJobSummary(buildDigestModel(sampleReportInput()));
 
-    expect(markdown).toContain('**16 alerts, 4 to review, 1 trail problem — Acme Corp — 2026\\-11\\-21**');
+    expect(markdown).toContain('**16 alerts, 2 to review, 1 trail problem — Acme Corp — 2026\\-11\\-21**');
     for (const id of ['trail-tampering', 'root-usage', 'console-login-failure', 'iam-change']) {
       expect(markdown).toContain(id.replace(/-/g, '\\-'));
     }

@@ -19,9 +19,12 @@ describe('buildDigestModel', () => {
       'console-login-failure',
     ]);
     expect(model.reviewGroups.map((g) => g.ruleId)).toEqual(['s3-bucket-policy-change', 'iam-change']);
+    // Rows, not findings: the three identical iam-change findings (one principal, call and account) are one row.
     expect(model.counts).toMatchObject({
       alerts: 16,
-      review: 4,
+      review: 2,
+      alertFindings: 16,
+      reviewFindings: 4,
       suppressed: 1,
       coverageProblems: 1,
       notAudited: 0,
@@ -57,9 +60,9 @@ describe('buildDigestModel', () => {
   it('builds the subject from the counts, the organization and the audited day', () => {
     const input = sampleReportInput({ coverage: [] });
 
-    expect(buildDigestModel(input).subject).toBe('16 alerts, 4 to review — Acme Corp — 2026-11-21');
+    expect(buildDigestModel(input).subject).toBe('16 alerts, 2 to review — Acme Corp — 2026-11-21');
     expect(buildDigestModel(sampleReportInput()).subject).toBe(
-      '16 alerts, 4 to review, 1 trail problem — Acme Corp — 2026-11-21',
+      '16 alerts, 2 to review, 1 trail problem — Acme Corp — 2026-11-21',
     );
   });
 

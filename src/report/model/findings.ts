@@ -1,6 +1,8 @@
-// Sections 4 and 5 of the digest, "Alerts" and "To review": the unsuppressed findings grouped by tier and
-// rule, each group with what its rule says (why it matters, what to do next). The suppressed section groups
-// its findings the same way.
+// Sections 4 and 5 of the digest, "Alerts" and "To review": the unsuppressed findings by tier and rule, each
+// rule with what it says (why it matters, what to do next) and its rows: the finding groups of the classify
+// stage (one principal doing one thing in one account, however often), new ones first. The suppressed
+// section groups its findings the same way.
+import { groupFindings, groupingOfRules, type FindingGroup, type GroupingOf } from '../../classify/group.js';
 import type { Finding, Risk, SuppressionRef } from '../../model.js';
 import { cloudTrailEventUrl } from '../../shared/console-link.js';
 import {
@@ -29,41 +31,74 @@ export function suppressionFields(suppression: SuppressionRef | undefined): {
   };
 }
 
-function toEvent(finding: Finding, nameOf: NameOf): DigestEvent {
-  const action =
-    finding.eventSource || finding.eventName
-      ? `${(finding.eventSource ?? '').replace(/\.amazonaws\.com$/, '')}:${finding.eventName ?? '?'}`
-      : '';
-  const event: DigestEvent = {
-    time: formatTime(finding.eventTime),
-    accountId: display(finding.accountId, 40),
-    accountName: nameOf(finding.accountId),
-    region: display(finding.region, 40),
-    principal: display(finding.principal),
-    action: display(action),
-    sourceIp: display(finding.sourceIp, 100),
-    userAgent: display(finding.userAgent),
-    errorCode: display(finding.errorCode, 100),
-    eventId: display(finding.eventId, 100),
-    consoleUrl: cloudTrailEventUrl(finding.region, finding.eventId),
-    summary: display(finding.summary, SUMMARY_LIMIT),
-  };
-  if (finding.suppressed) Object.assign(event, suppressionFields(finding.suppression));
-  return event;
+const NOVELTY_ORDER = { new: 0, unknown: 1, recurring: 2 } as const;
+
+/** Up to `max` distinct values, "a, b, c (+2)". */
+function listed(values: readonly (string | null)[], max: number): string | null {
+  const distinct = [...new Set(values.filter((v): v is string => v !== null && v !== ''))];
+  if (distinct.length === 0) return null;
+  const shown = distinct.slice(0, max).join(', ');
+  return distinct.length > max ? `${shown} (+${distinct.length - max})` : shown;
 }
 
-function compareFindings(a: Finding, b: Finding): number {
+/** One row: a group of findings, shown through its first finding plus what the group adds. */
+function toRow(group: FindingGroup, nameOf: NameOf): DigestEvent {
+  const first = group.findings[0] as Finding;
+  const action =
+    first.eventSource || first.eventName
+      ? `${(first.eventSource ?? '').replace(/\.amazonaws\.com$/, '')}:${first.eventName ?? '?'}`
+      : '';
+  // Several sessions of one role show as the role: the key the findings were grouped on.
+  const principals = new Set(group.findings.map((f) => f.principal));
+  const principal = principals.size > 1 && group.key.principal ? group.key.principal : first.principal;
+  const row: DigestEvent = {
+    time: formatTime(group.firstTime),
+    lastTime: formatTime(group.lastTime),
+    count: group.count,
+    accountId: display(group.accounts.join(', ') || null, 200),
+    accountName: group.accounts.length === 1 ? nameOf(group.accounts[0] ?? null) : `${group.accounts.length} accounts`,
+    region: display(group.regions.join(', ') || null, 200),
+    principal: display(principal),
+    action: display(action),
+    sourceIp: display(
+      listed(
+        group.findings.map((f) => f.sourceIp),
+        3,
+      ),
+      200,
+    ),
+    userAgent: display(first.userAgent),
+    errorCode: display(first.errorCode, 100),
+    eventId: display(first.eventId ?? group.eventIds[0], 100),
+    eventIds: group.eventIds.map((id) => display(id, 100)),
+    consoleUrl: cloudTrailEventUrl(first.region, first.eventId ?? group.eventIds[0] ?? null),
+    summary: display(first.summary, SUMMARY_LIMIT),
+    novelty: group.novelty,
+    newSourceIps: group.newSourceIps.map((ip) => display(ip, 100)),
+  };
+  if (first.suppressed) Object.assign(row, suppressionFields(first.suppression));
+  return row;
+}
+
+/** New rows first, then (within each) the biggest and the earliest. */
+function compareRows(a: FindingGroup, b: FindingGroup): number {
   return (
-    (a.eventTime ?? '').localeCompare(b.eventTime ?? '') || (a.eventId ?? '').localeCompare(b.eventId ?? '')
+    NOVELTY_ORDER[a.novelty] - NOVELTY_ORDER[b.novelty] ||
+    b.count - a.count ||
+    (a.firstTime ?? '').localeCompare(b.firstTime ?? '')
   );
 }
 
-/** Findings grouped by tier and rule, worst first; each group lists every event and the first `maxEvents`. */
+/**
+ * Findings by tier and rule, rules with something new first, then the worst; each lists every row (finding
+ * group) and the first `maxEvents` rows.
+ */
 export function buildGroups(
   findings: Finding[],
   rules: Map<string, DigestRule>,
   nameOf: NameOf,
   maxEvents: number,
+  groupingOf: GroupingOf = groupingOfRules([...rules.values()]),
 ): DigestGroup[] {
   // Grouped by tier and rule: a rule whose row escalates one finding to an alert (a snapshot shared
   // publicly) shows it among the alerts and its other findings among the review items.
@@ -85,13 +120,17 @@ export function buildGroups(
       first.risk,
     );
     // A finding carries the tier and risk the config gave it; the rule file's values are the fallback.
-    const events = [...list].sort(compareFindings).map((f) => toEvent(f, nameOf));
+    const rows = groupFindings(list, groupingOf).sort(compareRows);
+    const events = rows.map((g) => toRow(g, nameOf));
     groups.push({
       ruleId: display(ruleId, 80),
       title: display(rule?.title ?? ruleId, 120),
       tier: first.tier,
       risk,
       count: list.length,
+      rows: rows.length,
+      newRows: rows.filter((g) => g.novelty === 'new').length,
+      recurringRows: rows.filter((g) => g.novelty === 'recurring').length,
       why: rule?.why ?? '',
       next: rule?.next ?? '',
       references: (rule?.references ?? []).map((r) => ({ title: r.title, url: safeUrl(r.url) })),
@@ -103,6 +142,8 @@ export function buildGroups(
   return groups.sort(
     (a, b) =>
       TIER_ORDER[a.tier] - TIER_ORDER[b.tier] ||
+      // The email leads with what is new: a rule with a new row comes before one that only recurs.
+      Number(b.newRows > 0) - Number(a.newRows > 0) ||
       RISK_ORDER[a.risk] - RISK_ORDER[b.risk] ||
       b.count - a.count ||
       a.ruleId.localeCompare(b.ruleId),
@@ -131,6 +172,8 @@ export function findingSections(
       tier: g.tier,
       risk: g.risk,
       count: g.count,
+      rows: g.rows,
+      newRows: g.newRows,
     })),
   };
 }

@@ -18,8 +18,9 @@ function auditedDay(facts: RunFacts, generatedAt: string): string {
   return generatedAt.slice(0, 10);
 }
 
-function buildTally(counts: DigestModel['counts'], suppressedAlerts: number): string {
+function buildTally(counts: DigestModel['counts'], suppressedAlerts: number, known: boolean): string {
   const parts: string[] = [];
+  const fresh = known && counts.alerts > 0 ? ` (${counts.newRows === 0 ? 'none' : counts.newRows.toLocaleString('en-US')} new)` : '';
   if (suppressedAlerts > 0 && counts.alerts === 0) {
     // Suppressed alerts are never "All clear": the reader is told they exist and where they are listed.
     parts.push(`0 unsuppressed alerts — ${counts.suppressed.toLocaleString('en-US')} suppressed`);
@@ -29,12 +30,28 @@ function buildTally(counts: DigestModel['counts'], suppressedAlerts: number): st
   } else if (counts.alerts === 0 && counts.review === 0 && counts.coverageProblems === 0)
     parts.push('All clear');
   else {
-    parts.push(plural(counts.alerts, 'alert', 'alerts'));
+    parts.push(`${plural(counts.alerts, 'alert', 'alerts')}${fresh}`);
     parts.push(`${counts.review.toLocaleString('en-US')} to review`);
     if (counts.coverageProblems > 0)
       parts.push(plural(counts.coverageProblems, 'trail problem', 'trail problems'));
   }
   return parts.join(', ');
+}
+
+/** What "new" was judged against: the history's previous days, or the baseline being built. */
+function noveltyLine(facts: RunFacts): DigestModel['novelty'] {
+  const history = facts.history;
+  if (!history) return { known: false, line: '' };
+  if (history.previousDays === 0) {
+    return {
+      known: false,
+      line: `No history yet: this run starts the baseline. From the next run on, each finding is marked new or recurring (seen in the previous ${plural(history.days, 'day', 'days')}).`,
+    };
+  }
+  return {
+    known: true,
+    line: `New: not seen in the previous ${plural(history.days, 'day', 'days')} (history of ${plural(history.previousDays, 'day', 'days')} found); recurring ones are one line each.`,
+  };
 }
 
 /** The summary section: counts, tally, headline, clean line and subject, and the run's identity. */
@@ -57,11 +74,17 @@ export function summarySection(
   | 'findingsSha256'
   | 'evidencePath'
   | 'counts'
+  | 'novelty'
 > {
   const complete = input.facts.complete && from.notAudited.length === 0;
+  const rows = [...from.alertGroups, ...from.reviewGroups];
   const counts: DigestModel['counts'] = {
-    alerts: from.alertGroups.reduce((sum, g) => sum + g.count, 0),
-    review: from.reviewGroups.reduce((sum, g) => sum + g.count, 0),
+    alerts: from.alertGroups.reduce((sum, g) => sum + g.rows, 0),
+    review: from.reviewGroups.reduce((sum, g) => sum + g.rows, 0),
+    alertFindings: from.alertGroups.reduce((sum, g) => sum + g.count, 0),
+    reviewFindings: from.reviewGroups.reduce((sum, g) => sum + g.count, 0),
+    newRows: rows.reduce((sum, g) => sum + g.newRows, 0),
+    recurringRows: rows.reduce((sum, g) => sum + g.recurringRows, 0),
     suppressed: from.suppressed.count,
     coverageProblems: from.coverage.problems.length,
     coverageOk: from.coverageOk,
@@ -76,7 +99,8 @@ export function summarySection(
     counts.coverageProblems === 0 &&
     suppressedAlerts === 0;
   const date = auditedDay(input.facts, input.generatedAt);
-  const tally = buildTally(counts, suppressedAlerts);
+  const novelty = noveltyLine(input.facts);
+  const tally = buildTally(counts, suppressedAlerts, novelty.known);
   const headline = complete
     ? `Audit complete: ${counts.rulesEvaluated} rules over every account and region in scope.`
     : `Audit INCOMPLETE: ${plural(counts.notAudited, 'item', 'items')} could not be evaluated — see "Not audited". Absence of findings there proves nothing.`;
@@ -101,5 +125,6 @@ export function summarySection(
     findingsSha256: input.findingsSha256 ?? 'not computed',
     evidencePath: input.options.evidencePath ?? 'evidence.pdf',
     counts,
+    novelty,
   };
 }

@@ -5,6 +5,7 @@ import type {
   CoverageSummary,
   CoverageFinding,
   Finding,
+  Novelty,
   Risk,
   RunFacts,
   SuppressionStatus,
@@ -17,7 +18,7 @@ import type { RunErrorEntry } from '../../shared/errors.js';
 /** The rule metadata the digest needs. */
 export type DigestRule = Pick<
   RuleDefinition,
-  'id' | 'title' | 'tier' | 'risk' | 'why' | 'next' | 'references'
+  'id' | 'title' | 'tier' | 'risk' | 'why' | 'next' | 'references' | 'grouping'
 >;
 
 /** One cell of the trail coverage matrix, as the coverage evaluator returns it. */
@@ -40,28 +41,46 @@ export interface ReportInput {
   /** When the report was generated (ISO); passed in so the model stays pure. */
   generatedAt: string;
   options: {
-    /** Events shown per rule group in the email; the rest are counted and left to the PDF. */
+    /** Rows (finding groups) shown per rule in the email; the rest are counted and left to the PDF. */
     maxEventsPerGroup: number;
     /** Where the full list lives, named in "N more in …" (default evidence.pdf). */
     evidencePath?: string;
   };
 }
 
-/** One event line of a rule group. */
+/**
+ * One row of a rule's section: a group of findings (classify/group.ts) — one event, or many alike (the same
+ * principal doing the same thing in the same account; for threshold rules, the same principal and source
+ * IP) — with its count, first and last time, regions, and every event id behind it.
+ */
 export interface DigestEvent {
+  /** The first time (the only one when count is 1). */
   time: string;
+  lastTime: string;
+  /** Findings in the row. */
+  count: number;
+  /** The account, or the accounts (comma-separated) a threshold row spans. */
   accountId: string;
   accountName: string;
+  /** The distinct regions, comma-separated. */
   region: string;
   principal: string;
   action: string;
   sourceIp: string;
   userAgent: string;
   errorCode: string;
+  /** The first event behind the row (its console link). */
   eventId: string;
-  /** The event in the CloudTrail console, rebuilt from the validated region and event id (null: no link). */
+  /** Every event id behind the row, for the evidence. */
+  eventIds: string[];
+  /** The first event in the CloudTrail console, rebuilt from the validated region and event id (null: no link). */
   consoleUrl: string | null;
+  /** The first finding's summary. */
   summary: string;
+  /** Seen in the history's previous days (recurring), not seen (new), or no history yet (unknown). */
+  novelty: Novelty;
+  /** Source IPs never seen for the principal before (rules that watch them), for a call-out. */
+  newSourceIps: string[];
   /** Set for suppressed findings. */
   suppressionId?: string;
   suppressionReason?: string;
@@ -90,15 +109,20 @@ export interface DigestGroup {
   title: string;
   tier: Tier;
   risk: Risk;
+  /** Findings of the rule (in this tier). */
   count: number;
+  /** Rows (finding groups), and how many of them are new and recurring. */
+  rows: number;
+  newRows: number;
+  recurringRows: number;
   why: string;
   next: string;
   references: { title: string; url: string | null }[];
-  /** Every event, for the evidence. */
+  /** Every row, new ones first, for the evidence. */
   events: DigestEvent[];
-  /** The first `maxEventsPerGroup` events, for the email. */
+  /** The first `maxEventsPerGroup` rows, for the email (never more: the cap per rule). */
   shownEvents: DigestEvent[];
-  /** How many events the email leaves to the evidence. */
+  /** How many rows the email leaves to the evidence. */
   moreCount: number;
 }
 
@@ -109,6 +133,8 @@ export interface FiredRule {
   tier: Tier;
   risk: Risk;
   count: number;
+  rows: number;
+  newRows: number;
 }
 
 /** One coverage problem, by account and region. */
@@ -182,14 +208,22 @@ export interface DigestModel {
   findingsSha256: string;
   evidencePath: string;
   counts: {
+    /** Alert rows (groups of findings) and the findings in them; likewise to review. */
     alerts: number;
     review: number;
+    alertFindings: number;
+    reviewFindings: number;
+    /** Alert and review rows marked new, and recurring. */
+    newRows: number;
+    recurringRows: number;
     suppressed: number;
     coverageProblems: number;
     coverageOk: number;
     notAudited: number;
     rulesEvaluated: number;
   };
+  /** What "new" was judged against, in one line (empty when the run carried no history facts). */
+  novelty: { known: boolean; line: string };
   alertGroups: DigestGroup[];
   reviewGroups: DigestGroup[];
   /** Every rule with (unsuppressed) findings, alerts first: the email always lists all of them. */
