@@ -10,7 +10,11 @@ import { pipeline } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
 import type { CloudTrailRecord } from '../src/samples/cloudtrail.js';
 import { assumedRoleActor, buildRecord, USER_AGENTS } from '../src/samples/cloudtrail.js';
-import { accessDenied, runInstancesParameters, securityGroupIngressParameters } from '../src/samples/event-shapes.js';
+import {
+  accessDenied,
+  runInstancesParameters,
+  securityGroupIngressParameters,
+} from '../src/samples/event-shapes.js';
 import { DEFAULT_DATE, logFilePath } from '../src/samples/generate.js';
 import { noiseRecord } from '../src/samples/noise.js';
 import type { DeniedCounter } from '../src/samples/noise.js';

@@ -49,7 +49,13 @@ function morningAfter(date: string): string {
   return new Date(Date.parse(`${date}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
 }
 
-async function runDemoDay(date: string, out: string, logs: string, config: Config, log: Logger): Promise<DemoDay> {
+async function runDemoDay(
+  date: string,
+  out: string,
+  logs: string,
+  config: Config,
+  log: Logger,
+): Promise<DemoDay> {
   const audit = await auditCoverage(config, log, { snapshotFile: DEMO_SNAPSHOT });
   const runId = newRunId();
   const { value, placed, bundle } = await withBundle(out, runId, async ({ dir }) =>
@@ -109,7 +115,9 @@ export function registerDemo(program: Command, setExit: SetExit): void {
       }
       const last = days[days.length - 1];
       if (!last) return;
-      process.stdout.write(`wrote (the last day; the first day's bundle was replaced by it):\n${last.files.map((f) => `  ${f}`).join('\n')}\n`);
+      process.stdout.write(
+        `wrote (the last day; the first day's bundle was replaced by it):\n${last.files.map((f) => `  ${f}`).join('\n')}\n`,
+      );
       const { config } = await loadConfig(DEMO_CONFIG);
       setExit(exitCodeFor(last.doc, config));
     });

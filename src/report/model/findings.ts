@@ -56,7 +56,8 @@ function toRow(group: FindingGroup, nameOf: NameOf): DigestEvent {
     lastTime: formatTime(group.lastTime),
     count: group.count,
     accountId: display(group.accounts.join(', ') || null, 200),
-    accountName: group.accounts.length === 1 ? nameOf(group.accounts[0] ?? null) : `${group.accounts.length} accounts`,
+    accountName:
+      group.accounts.length === 1 ? nameOf(group.accounts[0] ?? null) : `${group.accounts.length} accounts`,
     region: display(group.regions.join(', ') || null, 200),
     principal: display(principal),
     action: display(action),

@@ -20,7 +20,10 @@ function auditedDay(facts: RunFacts, generatedAt: string): string {
 
 function buildTally(counts: DigestModel['counts'], suppressedAlerts: number, known: boolean): string {
   const parts: string[] = [];
-  const fresh = known && counts.alerts > 0 ? ` (${counts.newRows === 0 ? 'none' : counts.newRows.toLocaleString('en-US')} new)` : '';
+  const fresh =
+    known && counts.alerts > 0
+      ? ` (${counts.newRows === 0 ? 'none' : counts.newRows.toLocaleString('en-US')} new)`
+      : '';
   if (suppressedAlerts > 0 && counts.alerts === 0) {
     // Suppressed alerts are never "All clear": the reader is told they exist and where they are listed.
     parts.push(`0 unsuppressed alerts — ${counts.suppressed.toLocaleString('en-US')} suppressed`);
