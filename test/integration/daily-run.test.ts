@@ -1,3 +1,5 @@
+import { groupFindings, groupingOfRules } from '../../src/classify/group.js';
+import { loadRules } from '../../src/rules/load.js';
 import { mkdtemp, readFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { createServer } from 'node:http';
@@ -134,10 +136,14 @@ describe('the daily run against the fake AWS, local logs and a real SMTP server'
     expect(manifest.files.map((f) => f.file)).toContain('org-snapshot.json');
   });
 
-  it('sends the digest by email with the counts in the subject and both parts', () => {
+  it('sends the digest by email with the counts in the subject and both parts', async () => {
     expect(received).toHaveLength(1);
     const mail = received[0]!;
-    const alerts = doc.findings.filter((f) => f.tier === 'alert' && !f.suppressed).length;
+    // The subject counts alert rows: the unsuppressed alert findings, grouped as the rules say.
+    const alerts = groupFindings(
+      doc.findings.filter((f) => f.tier === 'alert' && !f.suppressed),
+      groupingOfRules(await loadRules()),
+    ).length;
     expect(mail.subject).toContain('Daily Test Org');
     expect(mail.subject).toContain('2026-11-20');
     expect(mail.subject).toMatch(new RegExp(`^${alerts} alerts?`));

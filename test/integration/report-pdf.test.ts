@@ -144,7 +144,7 @@ describe('evidence PDF', () => {
     expect(result.files.map((f) => f.slice(dir.length + 1)).sort()).toEqual(['digest.html', 'digest.txt']);
     const html = readFileSync(join(dir, 'digest.html'), 'utf8');
     expect(html).toContain('pdf-browser-missing');
-    expect(html).toContain('4 more in findings.json.');
+    expect(html).toContain('4 more rows in findings.json.');
     expect(readFileSync(join(dir, 'digest.txt'), 'utf8')).toContain('evidence.pdf was not written');
   });
 
