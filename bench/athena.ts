@@ -4,6 +4,7 @@
 // scanned as Athena reported them (GetQueryExecution's DataScannedInBytes: the raw files' compressed bytes for
 // the staging read, the named columns' Parquet bytes for each rule over the staged table) against the bytes of
 // the window's log files, and the cost at Athena's price.
+import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { ConfiguredRetryStrategy } from '@smithy/util-retry';
 import { createClientFactory } from '../src/aws/clients.js';
@@ -63,7 +64,8 @@ export async function benchAthena(root: string, date: string): Promise<Record<st
     await setupAthenaTables(specs, config.engine.athena.stagingDatabase, { runner, glue, log: silentLogger });
 
     const window = dayWindow(date);
-    const windowBytes = (await findLogFiles(root)).files
+    // The log files under AWSLogs/ (not the bench's own marker file beside them) that the window's days hold.
+    const windowBytes = (await findLogFiles(join(root, 'AWSLogs'))).files
       .filter((f) => mayHoldWindow(f.path, window))
       .reduce((sum, f) => sum + f.bytes, 0);
     const rules = await loadRules();
