@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DescribeTrailsCommand, GetTrailStatusCommand } from '@aws-sdk/client-cloudtrail';
 import { ListAccountsCommand } from '@aws-sdk/client-organizations';
+import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { createClientFactory } from '../../src/aws/clients.js';
 import { RESPONSE_FIELDS_READ } from '../../src/aws/response-fields.js';
 import { parseConfig } from '../../src/config/load.js';
@@ -187,10 +188,11 @@ describe('the response fields trailwatch reads, against the AWS SDK model docume
   });
 
   it('has the fake AWS answer with no member the SDK documents as deprecated or retired', async () => {
-    const fake = await startFakeAws(generateOrg(2));
+    const fake = await startFakeAws(generateOrg(2), { s3Buckets: [{ name: 'evidence', objectLock: true }] });
     const factory = createClientFactory(parseConfig({ aws: {} }).aws!, fakeDeps(fake));
     const account = factory.forAccount(fakeAccountId(1));
     const organizations = factory.organizations();
+    const s3 = factory.s3();
     try {
       const answers: [string, string, object][] = [];
       const listed = await organizations.send(new ListAccountsCommand({}));
@@ -201,7 +203,18 @@ describe('the response fields trailwatch reads, against the AWS SDK model docume
       const status = await account.cloudTrail('us-east-1').send(new GetTrailStatusCommand({ Name: arn }));
       const { $metadata: _metadata, ...statusFields } = status;
       answers.push(['@aws-sdk/client-cloudtrail', 'GetTrailStatusResponse', statusFields]);
-      expect(answers.length).toBeGreaterThan(3);
+      const { $metadata: _put, ...put } = await s3.send(
+        new PutObjectCommand({
+          Bucket: 'evidence',
+          Key: 'k',
+          Body: 'x',
+          ObjectLockMode: 'GOVERNANCE',
+          ObjectLockRetainUntilDate: new Date(Date.now() + 86_400_000),
+        }),
+      );
+      expect(put.VersionId).toBeTruthy();
+      answers.push(['@aws-sdk/client-s3', 'PutObjectOutput', put]);
+      expect(answers.length).toBeGreaterThan(4);
       const retired = answers.flatMap(([pkg, shape, answer]) =>
         Object.keys(answer).flatMap((key) => {
           const why = deprecation(shapeDoc(pkg, shape).members.get(key) ?? '', key);
@@ -210,6 +223,7 @@ describe('the response fields trailwatch reads, against the AWS SDK model docume
       );
       expect(retired).toEqual([]);
     } finally {
+      s3.destroy();
       organizations.destroy();
       account.destroy();
       await fake.close();
