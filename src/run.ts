@@ -13,6 +13,8 @@ import { writeManifest } from './deliver/bundle.js';
 import { notePlacement, withBundle } from './deliver/bundle-folder.js';
 import { sendDigestEmail } from './deliver/email.js';
 import { storeEvidence } from './deliver/s3.js';
+import { firstHistory, folderHistory } from './deliver/history-file.js';
+import { s3History } from './deliver/s3-history.js';
 import { postWebhook } from './deliver/webhook.js';
 import { writeJobSummary } from './deliver/job-summary.js';
 import { renderJobSummary } from './report/job-summary.js';
@@ -140,6 +142,16 @@ export async function runDaily(options: DailyRunOptions): Promise<FindingsFile> 
       coverage,
       report: options.report,
       runId,
+      // With the bundle kept in S3, the previous days' history is read from there first (a CI runner's
+      // output folder does not survive), then from the previous bundle in --out.
+      ...(config.deliver?.s3
+        ? {
+            history: firstHistory([
+              s3History(config.deliver.s3, { clients, date: options.date, days: config.history.days }),
+              folderHistory(bundle.outDir),
+            ]),
+          }
+        : {}),
     });
     const delivery: RunErrorEntry[] = [];
     if (config.email && options.email !== false) {

@@ -35,6 +35,24 @@ export function folderHistory(dir: string): HistorySource {
   };
 }
 
+/** The first of `sources` that holds a history (an error in one is an error: it is not skipped over). */
+export function firstHistory(sources: readonly HistorySource[]): HistorySource {
+  const combined: HistorySource = {
+    where: sources.map((s) => s.where).join(', then '),
+    async read() {
+      for (const source of sources) {
+        combined.where = source.where;
+        const text = await source.read();
+        combined.where = source.where;
+        if (text !== null) return text;
+      }
+      combined.where = sources.map((s) => s.where).join(', then ');
+      return null;
+    },
+  };
+  return combined;
+}
+
 /** What reading the previous history gave. */
 export interface LoadedHistory {
   history: History | null;

@@ -118,7 +118,7 @@ describe('digest: what is new', () => {
       ['new', 1],
       ['recurring', 3],
     ]);
-    expect(model.counts).toMatchObject({ review: 2, newRows: 1, recurringRows: 1 });
+    expect(model.counts).toMatchObject({ review: 2, newRows: 1, recurringRows: 1, newAlerts: 0 });
     expect(model.novelty.line).toContain('not seen in the previous 14 days (history of 3 days found)');
     const email = await renderDigestEmail(model);
     const html = email.html;

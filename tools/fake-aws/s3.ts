@@ -1,5 +1,6 @@
 // The fake AWS endpoint's S3 (REST + XML, path-style addressing): the object writes an evidence upload makes
-// (PutObject, and CreateMultipartUpload / UploadPart / CompleteMultipartUpload / AbortMultipartUpload), with
+// (PutObject, and CreateMultipartUpload / UploadPart / CompleteMultipartUpload / AbortMultipartUpload) and the
+// reads of the previous history (ListObjectsV2, GetObject), with
 // the rules S3 applies to them today: Object Lock headers need a bucket with Object Lock and an integrity
 // header (Content-MD5 or a flexible checksum), digests are checked, SSE-KMS is echoed, parts other than the
 // last are at least 5 MiB. A denied bucket answers 403 AccessDenied before the body is sent, as S3 does to a
@@ -102,6 +103,7 @@ function operationOf(method: string, query: URLSearchParams): string {
   if (method === 'POST' && query.has('uploadId')) return 'CompleteMultipartUpload';
   if (method === 'DELETE' && query.has('uploadId')) return 'AbortMultipartUpload';
   if (method === 'PUT') return 'PutObject';
+  if (method === 'GET' && query.get('list-type') === '2') return 'ListObjectsV2';
   if (method === 'GET') return 'GetObject';
   return `unknown ${method}`;
 }
@@ -287,6 +289,34 @@ export function startFakeS3(buckets: readonly FakeS3Bucket[] = []): FakeS3 {
         const [id] = uploadFor(query, bucket.name, key);
         uploads.delete(id);
         return { status: 204, headers: {}, body: '' };
+      }
+      case 'ListObjectsV2': {
+        // The latest version of each key under the prefix, in key order (UTF-8 binary), max-keys at a time.
+        const prefix = query.get('prefix') ?? '';
+        const maxKeys = Math.min(1000, Number(query.get('max-keys') ?? 1000));
+        const after = query.get('continuation-token') ?? query.get('start-after') ?? '';
+        const latest = new Map<string, FakeS3Object>();
+        for (const o of objects)
+          if (o.bucket === bucket.name && o.key.startsWith(prefix)) latest.set(o.key, o);
+        const keys = [...latest.keys()]
+          .filter((k) => k > after)
+          .sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)));
+        const page = keys.slice(0, maxKeys);
+        const truncated = keys.length > page.length;
+        const contents = page
+          .map((k) => {
+            const o = latest.get(k) as FakeS3Object;
+            return `<Contents><Key>${xmlEscape(k)}</Key><LastModified>${new Date(o.storedAt).toISOString()}</LastModified><ETag>${xmlEscape(o.etag)}</ETag><Size>${o.body.length}</Size><StorageClass>STANDARD</StorageClass></Contents>`;
+          })
+          .join('');
+        const next = truncated
+          ? `<NextContinuationToken>${xmlEscape(page[page.length - 1] ?? '')}</NextContinuationToken>`
+          : '';
+        return {
+          status: 200,
+          headers: { 'content-type': 'application/xml' },
+          body: `<?xml version="1.0" encoding="UTF-8"?>\n<ListBucketResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><Name>${xmlEscape(bucket.name)}</Name><Prefix>${xmlEscape(prefix)}</Prefix><KeyCount>${page.length}</KeyCount><MaxKeys>${maxKeys}</MaxKeys><IsTruncated>${truncated}</IsTruncated>${contents}${next}</ListBucketResult>`,
+        };
       }
       case 'GetObject': {
         const found = objects.filter((o) => o.bucket === bucket.name && o.key === key).at(-1);

@@ -22,7 +22,7 @@ function buildTally(counts: DigestModel['counts'], suppressedAlerts: number, kno
   const parts: string[] = [];
   const fresh =
     known && counts.alerts > 0
-      ? ` (${counts.newRows === 0 ? 'none' : counts.newRows.toLocaleString('en-US')} new)`
+      ? ` (${counts.newAlerts === 0 ? 'none' : counts.newAlerts.toLocaleString('en-US')} new)`
       : '';
   if (suppressedAlerts > 0 && counts.alerts === 0) {
     // Suppressed alerts are never "All clear": the reader is told they exist and where they are listed.
@@ -87,6 +87,7 @@ export function summarySection(
     alertFindings: from.alertGroups.reduce((sum, g) => sum + g.count, 0),
     reviewFindings: from.reviewGroups.reduce((sum, g) => sum + g.count, 0),
     newRows: rows.reduce((sum, g) => sum + g.newRows, 0),
+    newAlerts: from.alertGroups.reduce((sum, g) => sum + g.newRows, 0),
     recurringRows: rows.reduce((sum, g) => sum + g.recurringRows, 0),
     suppressed: from.suppressed.count,
     coverageProblems: from.coverage.problems.length,

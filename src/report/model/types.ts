@@ -213,8 +213,9 @@ export interface DigestModel {
     review: number;
     alertFindings: number;
     reviewFindings: number;
-    /** Alert and review rows marked new, and recurring. */
+    /** Alert and review rows marked new, and recurring; alert rows marked new. */
     newRows: number;
+    newAlerts: number;
     recurringRows: number;
     suppressed: number;
     coverageProblems: number;
