@@ -32,6 +32,15 @@ export function formatRunSummary(doc: FindingsFile, outDir: string): string {
   for (const e of byRule.values()) {
     lines.push(`  ${e.tier.padEnd(6)} ${e.risk.padEnd(6)} ${String(e.count).padStart(5)}  ${e.rule}`);
   }
+  const history = doc.run.history;
+  if (history && history.previousDays === 0)
+    lines.push('what is new: no history yet, this run starts the baseline');
+  else if (history) {
+    const count = (n: string) => active.filter((f) => f.novelty === n).length;
+    lines.push(
+      `what is new: ${count('new')} new, ${count('recurring')} recurring (against ${history.previousDays} previous day${history.previousDays === 1 ? '' : 's'} of history)`,
+    );
+  }
   if (doc.coverageSummary) {
     const s = doc.coverageSummary;
     lines.push(

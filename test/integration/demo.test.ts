@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runDemo, type DemoDay } from '../../src/cli/demo.js';
+import { formatRunSummary } from '../../src/cli/summary.js';
 import type { DigestEvent, DigestGroup } from '../../src/report/model/index.js';
 import { generateSampleOrg, type SampleResult } from '../../src/samples/generate.js';
 import { USER_AGENTS } from '../../src/samples/user-agents.js';
@@ -37,6 +38,12 @@ describe('trailwatch demo: two days into one output folder', () => {
     ]);
     expect(days[0]?.report?.model?.novelty.line).toContain('No history yet: this run starts the baseline');
     expect(days[1]?.doc.run.history?.source).toBe(join(out, 'history.json'));
+    expect(formatRunSummary(days[0]!.doc, out)).toContain(
+      'what is new: no history yet, this run starts the baseline',
+    );
+    expect(formatRunSummary(days[1]!.doc, out)).toMatch(
+      /what is new: \d+ new, \d+ recurring \(against 1 previous day of history\)/,
+    );
   });
 
   it('mails fewer alerts on the second day than the 37 of the single-day digest, each incident alert new, the routine recurring', async () => {
