@@ -55,6 +55,18 @@ describe('hostile CloudTrail values, from the log file to every output', () => {
     expect(doc.findings[0]?.userAgent).toBe(USER_AGENT);
   });
 
+  it('keeps the hostile user agent and the 10 MB request parameters out of the history: group keys only', async () => {
+    const text = await readFile(join(out, 'history.json'), 'utf8');
+    expect(text).not.toContain('Mozilla');
+    expect(text).not.toContain('gnp.exe');
+    expect(text).not.toContain('AAAAAAAAAA');
+    expect(text.length).toBeLessThan(2_000);
+    const history = JSON.parse(text) as { days: { groups: Record<string, unknown>[] }[] };
+    expect(history.days[0]?.groups.map((g) => Object.keys(g).sort())).toEqual([
+      ['accountId', 'count', 'eventName', 'principal', 'rule'],
+    ]);
+  });
+
   it('keeps the digest HTML free of markup from the log, showing it as text', async () => {
     const html = await readFile(join(out, 'digest.html'), 'utf8');
     expect(html).not.toContain('<img src=x');
