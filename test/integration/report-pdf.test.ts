@@ -214,7 +214,14 @@ describe('evidence PDF', () => {
 
   it('renders 10,000 findings', async () => {
     const dir = outDir();
-    const result = await writeReport(dir, syntheticReportInput(10_000, 20, 200), {
+    // A distinct user behind each finding, so rows are not merged by grouping (the deployer's sessions
+    // would make one row per rule and account), and 60 rules: more evidence rows than are printed twice.
+    const input = syntheticReportInput(10_000, 60, 200);
+    input.findings = input.findings.map((f, i) => ({
+      ...f,
+      principal: `arn:aws:iam::${f.accountId ?? ''}:user/u-${i}`,
+    }));
+    const result = await writeReport(dir, input, {
       pdf: true,
       paper: 'A4',
       log: silentLogger,
