@@ -1,12 +1,7 @@
 import { rm } from 'node:fs/promises';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  DuckDBInstance,
-  listValue,
-  type DuckDBConnection,
-  type DuckDBPreparedStatement,
-} from '@duckdb/node-api';
+import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { errorMessage, type RunErrorEntry } from '../shared/errors.js';
 import type { Logger } from '../shared/log.js';
 import { startProgress } from '../shared/progress.js';
@@ -30,6 +25,7 @@ import {
   type StagingConnection,
 } from './staging-process.js';
 import { TRINO_COMPAT_MACROS } from './trino-compat.js';
+import { bindPositional } from './duckdb-params.js';
 import { createWorkDir, removeStaleWorkDirs } from './work-dir.js';
 import {
   EngineLimitError,
@@ -388,20 +384,6 @@ FROM (SELECT CAST(NULL AS VARCHAR) AS "$path", CAST(NULL AS VARCHAR) AS account,
       await rm(workDir, { recursive: true, force: true });
     },
   };
-}
-
-/** Binds `?` parameters: strings as VARCHAR, integers as BIGINT, string arrays as VARCHAR[]. */
-function bindPositional(statement: DuckDBPreparedStatement, params: readonly unknown[]): void {
-  params.forEach((value, i) => {
-    const index = i + 1;
-    if (value === null || value === undefined) statement.bindNull(index);
-    else if (typeof value === 'string') statement.bindVarchar(index, value);
-    else if (typeof value === 'number' && Number.isInteger(value)) statement.bindBigInt(index, BigInt(value));
-    else if (typeof value === 'number') statement.bindDouble(index, value);
-    else if (typeof value === 'boolean') statement.bindBoolean(index, value);
-    else if (Array.isArray(value)) statement.bindValue(index, listValue(value.map(String)));
-    else throw new TypeError(`cannot bind parameter ${index} of type ${typeof value}`);
-  });
 }
 
 /** The engine's connection type, for tests that need raw access. */
