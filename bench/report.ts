@@ -235,7 +235,7 @@ export async function benchReport(count = 10_000): Promise<Record<string, number
         sum +
         (g.capped
           ? g.breakdown.reduce((s, r) => s + r.count, 0) + (g.breakdownRest?.count ?? 0)
-          : g.events.length),
+          : g.events.reduce((s, e) => s + e.count, 0)),
       0,
     );
   result.accountedFor = `${printed.toLocaleString('en-US')} of ${input.findings.length.toLocaleString('en-US')}`;

@@ -8,6 +8,8 @@ import type { DigestEvent, DigestGroup, DigestModel } from './model/index.js';
 
 /** Events listed one by one per rule in the evidence. */
 export const EVIDENCE_EVENTS_PER_RULE = 100;
+/** Event ids printed per listed row; the rest of a row's ids are counted (every one is in findings.csv). */
+export const EVIDENCE_IDS_PER_ROW = 10;
 /** Rows of a rule's grouped table; the remaining combinations are summed in one more row. */
 export const EVIDENCE_BREAKDOWN_ROWS = 50;
 
@@ -20,8 +22,12 @@ export interface EvidenceBreakdownRow {
   count: number;
 }
 
+/** A listed row: its first event ids printed, the others counted. */
+export type EvidenceEvent = DigestEvent & { shownEventIds: string[]; moreEventIds: number };
+
 /** A rule group as the evidence prints it. */
-export interface EvidenceGroup extends DigestGroup {
+export interface EvidenceGroup extends Omit<DigestGroup, 'events'> {
+  events: EvidenceEvent[];
   /** Whether the group is too large to list whole. */
   capped: boolean;
   /** Rows of the rule not listed one by one (their findings are in findings.csv and findings.jsonl). */
@@ -76,13 +82,26 @@ function breakdownOf(events: readonly DigestEvent[]): {
 
 /** The group as the evidence prints it: whole when small, else its first events and a grouped table. */
 export function evidenceGroup(group: DigestGroup): EvidenceGroup {
+  const listed = (events: readonly DigestEvent[]): EvidenceEvent[] =>
+    events.map((e) => ({
+      ...e,
+      shownEventIds: e.eventIds.slice(0, EVIDENCE_IDS_PER_ROW),
+      moreEventIds: Math.max(0, e.eventIds.length - EVIDENCE_IDS_PER_ROW),
+    }));
   if (group.events.length <= EVIDENCE_EVENTS_PER_RULE) {
-    return { ...group, capped: false, unlisted: 0, breakdown: [], breakdownRest: null };
+    return {
+      ...group,
+      events: listed(group.events),
+      capped: false,
+      unlisted: 0,
+      breakdown: [],
+      breakdownRest: null,
+    };
   }
   const { rows, rest } = breakdownOf(group.events);
   return {
     ...group,
-    events: group.events.slice(0, EVIDENCE_EVENTS_PER_RULE),
+    events: listed(group.events.slice(0, EVIDENCE_EVENTS_PER_RULE)),
     capped: true,
     unlisted: group.events.length - EVIDENCE_EVENTS_PER_RULE,
     breakdown: rows,

@@ -5,6 +5,7 @@ import { renderEvidenceHtml } from '../../src/report/evidence.js';
 import {
   EVIDENCE_BREAKDOWN_ROWS,
   EVIDENCE_EVENTS_PER_RULE,
+  EVIDENCE_IDS_PER_ROW,
   evidenceGroup,
 } from '../../src/report/evidence-groups.js';
 
@@ -51,7 +52,15 @@ describe('a rule group in the evidence', () => {
     const printed = evidenceGroup(group);
 
     expect(printed.capped).toBe(true);
-    expect(printed.events).toEqual(group.events.slice(0, EVIDENCE_EVENTS_PER_RULE));
+    expect(printed.events.map((e) => e.eventId)).toEqual(
+      group.events.slice(0, EVIDENCE_EVENTS_PER_RULE).map((e) => e.eventId),
+    );
+    // Each listed row prints its first event ids and counts the others: none is lost.
+    for (const [i, row] of printed.events.entries()) {
+      const ids = group.events[i]!.eventIds;
+      expect(row.shownEventIds).toEqual(ids.slice(0, EVIDENCE_IDS_PER_ROW));
+      expect(row.shownEventIds.length + row.moreEventIds).toBe(ids.length);
+    }
     expect(printed.unlisted).toBe(group.rows - EVIDENCE_EVENTS_PER_RULE);
     expect(printed.breakdown).toHaveLength(EVIDENCE_BREAKDOWN_ROWS);
     expect(printed.breakdownRest).not.toBeNull();
@@ -77,5 +86,25 @@ describe('a rule group in the evidence', () => {
     const rows = html.match(/(event|events:) <a class="mono"|(event|events:) <span class="mono"/g) ?? [];
     expect(rows.length).toBeLessThanOrEqual(2 * EVIDENCE_EVENTS_PER_RULE);
     expect(html).not.toContain('00000000-0000-4000-8000-000000004999');
+  });
+
+  it('prints a row’s first event ids and counts the others, which are in findings.csv', () => {
+    // One role in 40 accounts: rows of 125 findings each.
+    const model = buildDigestModel(syntheticReportInput(5_000, 1, 40));
+    const group = [...model.alertGroups, ...model.reviewGroups][0]!;
+    const printed = evidenceGroup(group);
+    const html = renderEvidenceHtml(model, { findingList: HASHES });
+
+    expect(group.events[0]!.eventIds.length).toBeGreaterThan(EVIDENCE_IDS_PER_ROW);
+    for (const [i, row] of printed.events.entries()) {
+      const ids = group.events[i]!.eventIds;
+      expect(row.shownEventIds).toEqual(ids.slice(0, EVIDENCE_IDS_PER_ROW));
+      expect(row.shownEventIds.length + row.moreEventIds).toBe(ids.length);
+    }
+    const more = group.events[0]!.eventIds.length - EVIDENCE_IDS_PER_ROW;
+    expect(html).toContain(
+      `${group.events[0]!.eventIds[EVIDENCE_IDS_PER_ROW - 1]}</span> and ${more} more in findings.csv`,
+    );
+    expect(html).not.toContain(group.events[0]!.eventIds[EVIDENCE_IDS_PER_ROW]!);
   });
 });
