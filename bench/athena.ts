@@ -10,7 +10,7 @@ import { ConfiguredRetryStrategy } from '@smithy/util-retry';
 import { createClientFactory } from '../src/aws/clients.js';
 import { regionsOfPartition } from '../src/aws/regions.js';
 import { parseConfig } from '../src/config/load.js';
-import { detect } from '../src/detect.js';
+import { detect } from '../src/rules/query.js';
 import { createAthenaRunner, openAthenaEngine } from '../src/engine/athena.js';
 import { setupAthenaTables } from '../src/engine/athena-sync.js';
 import { tableSpecs } from '../src/engine/athena-table.js';

@@ -8,7 +8,7 @@ import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { DuckDBInstance, listValue } from '@duckdb/node-api';
 import { parseConfig } from '../src/config/load.js';
-import { detect } from '../src/detect.js';
+import { detect } from '../src/rules/query.js';
 import { recordsColumnType } from '../src/engine/cloudtrail-schema.js';
 import { openDuckDbEngine } from '../src/engine/duckdb.js';
 import { rawRelationSql } from '../src/engine/staging-sql.js';

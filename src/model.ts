@@ -1,5 +1,5 @@
 // The plain data that flows between the stages of the pipeline (design.md, "Contracts other tools rely on").
-import type { RunErrorEntry } from './shared/errors.js';
+import { isIncomplete, type RunErrorEntry } from './shared/errors.js';
 
 /** What a finding asks for: act now, or review in the next day or two. */
 export type Tier = 'alert' | 'review';
@@ -224,4 +224,34 @@ export interface FindingsFile {
   /** Every configured suppression and what it did in this run. */
   suppressions?: SuppressionStatus[];
   errors: RunErrorEntry[];
+}
+
+/**
+ * The run as a value: its facts and findings, and `errors` from every stage, delivery included. Nothing
+ * patches a run's completeness: it is derived from `errors` by isComplete() wherever it is shown.
+ */
+export interface AuditRun {
+  facts: Omit<RunFacts, 'complete'>;
+  findings: Finding[];
+  coverage: CoverageFinding[];
+  coverageSummary?: CoverageSummary;
+  suppressions?: SuppressionStatus[];
+  errors: RunErrorEntry[];
+}
+
+/** Whether the audit is complete: no error that is not a warning. The one place this is decided. */
+export function isComplete(run: Pick<AuditRun, 'errors'>): boolean {
+  return !isIncomplete(run.errors);
+}
+
+/** The findings.json document of the run as it stands. */
+export function findingsDocument(run: AuditRun): FindingsFile {
+  return {
+    run: { ...run.facts, complete: isComplete(run) },
+    findings: run.findings,
+    coverage: run.coverage,
+    ...(run.coverageSummary ? { coverageSummary: run.coverageSummary } : {}),
+    ...(run.suppressions ? { suppressions: run.suppressions } : {}),
+    errors: [...run.errors],
+  };
 }

@@ -30,6 +30,11 @@ export interface AwsDeps {
   credentials?: AwsCredentialIdentity | AwsCredentialIdentityProvider;
   /** Retry strategy; unset: the SDK's adaptive retry with `aws.maxAttempts`. */
   retryStrategy?: RetryStrategyV2;
+  /**
+   * The run's one client factory, built at the edge (so the hub-role chain is built once per run); unset, a
+   * stage builds one from the fields above (the `coverage` and `athena` commands, tests of one stage).
+   */
+  clients?: ClientFactory;
 }
 
 /** The clients for one audited account, all signing with that account's audit-role credentials. */

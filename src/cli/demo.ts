@@ -3,17 +3,14 @@ import { join } from 'node:path';
 import type { Command } from 'commander';
 import { loadConfig } from '../config/load.js';
 import type { Config } from '../config/schema.js';
-import { coverageForRun } from '../coverage-input.js';
+import { findingsDocument, type FindingsFile } from '../model.js';
+import type { RenderedRun } from '../report/render.js';
+import { runAudit } from '../run.js';
 import { generateSampleOrg, DEFAULT_DATE, FIRST_DATE } from '../samples/generate.js';
-import { notePlacement, withBundle } from '../deliver/bundle-folder.js';
-import type { FindingsFile } from '../model.js';
-import { newRunId, scanLocal, type ReportOutput } from '../scan.js';
 import { createLogger, type Logger } from '../shared/log.js';
 import { PROJECT_ROOT } from '../shared/version.js';
 import { dayWindow } from '../shared/window.js';
-import { auditCoverage } from '../trails/index.js';
 import { exitCodeFor, type SetExit } from './exit-code.js';
-import { reportWriterFor } from './report.js';
 import { SAMPLE_LOGS_DIR } from './samples.js';
 import { formatRunSummary } from './summary.js';
 
@@ -28,7 +25,8 @@ export const DEMO_DAYS = [FIRST_DATE, DEFAULT_DATE] as const;
 export interface DemoDay {
   date: string;
   doc: FindingsFile;
-  report?: ReportOutput;
+  /** The digest as rendered (its model and email). */
+  report: Pick<RenderedRun, 'model' | 'email'>;
   /** The files of the bundle, where they are once in place. */
   files: string[];
 }
@@ -56,31 +54,23 @@ async function runDemoDay(
   config: Config,
   log: Logger,
 ): Promise<DemoDay> {
-  const audit = await auditCoverage(config, log, { snapshotFile: DEMO_SNAPSHOT });
-  const runId = newRunId();
-  const { value, placed, bundle } = await withBundle(out, runId, async ({ dir }) =>
-    scanLocal({
+  const { run, files, report } = await runAudit(
+    {
+      config,
+      window: dayWindow(date),
+      date,
+      coverage: { from: 'snapshot', file: DEMO_SNAPSHOT },
       // manifest.json beside AWSLogs/ describes the story; it is not a log file.
       logs: join(logs, 'AWSLogs'),
-      window: dayWindow(date),
-      config,
-      outDir: dir,
       // The previous day's bundle is still in --out: its history.json is read before this one replaces it.
-      finalOutDir: out,
-      log,
-      runId,
-      coverage: await coverageForRun(audit, dir),
-      report: reportWriterFor(config, log),
+      outDir: out,
+      report: true,
+      deliveries: { email: false, s3: false, webhook: false, jobSummary: false },
       today: morningAfter(date),
-    }),
+    },
+    { log },
   );
-  notePlacement(value.doc, placed, log);
-  return {
-    date,
-    doc: value.doc,
-    ...(value.report ? { report: value.report } : {}),
-    files: value.files.map((f) => bundle.finalPath(f)),
-  };
+  return { date, doc: findingsDocument(run), report, files };
 }
 
 /**

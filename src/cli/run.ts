@@ -1,10 +1,12 @@
 import { Option, type Command } from 'commander';
+import { resolveAwsRegion } from '../aws/clients.js';
+import { checkDailyConfig } from '../config/daily.js';
 import { loadConfig } from '../config/load.js';
-import { runDaily, yesterdayUtc } from '../run.js';
+import { findingsDocument } from '../model.js';
+import { runAudit } from '../run.js';
 import { createLogger } from '../shared/log.js';
-import { checkCalendarDay } from '../shared/window.js';
+import { checkCalendarDay, dayWindow, yesterdayUtc } from '../shared/window.js';
 import { exitCodeFor, type SetExit } from './exit-code.js';
-import { reportWriterFor } from './report.js';
 import { printRunSummary } from './summary.js';
 
 /** `trailwatch run`: the daily job. */
@@ -39,15 +41,21 @@ export function registerRun(program: Command, setExit: SetExit): void {
         const date = checkCalendarDay(opts.date ?? yesterdayUtc(), '--date');
         const outDir = opts.out ?? config.outDir;
         const log = createLogger();
-        const doc = await runDaily({
-          config,
-          date,
-          outDir,
-          log,
-          report: reportWriterFor(config, log),
-          email: opts.email,
-          ...(opts.orgSnapshot ? { orgSnapshot: opts.orgSnapshot } : {}),
-        });
+        checkDailyConfig(config, opts.orgSnapshot);
+        const { run } = await runAudit(
+          {
+            config: await resolveAwsRegion(config),
+            window: dayWindow(date),
+            date,
+            coverage: opts.orgSnapshot ? { from: 'snapshot', file: opts.orgSnapshot } : { from: 'aws' },
+            logs: config.engine.duckdb.logs ?? '',
+            outDir,
+            report: true,
+            deliveries: { email: opts.email, s3: true, webhook: true, jobSummary: true },
+          },
+          { log },
+        );
+        const doc = findingsDocument(run);
         const code = exitCodeFor(doc, config);
         printRunSummary(doc, outDir, code, opts.json);
         setExit(code);

@@ -1,11 +1,10 @@
 import type { Command } from 'commander';
 import { loadConfig } from '../config/load.js';
-import { notePlacement, withBundle } from '../deliver/bundle-folder.js';
-import { newRunId, scanLocal } from '../scan.js';
+import { findingsDocument } from '../model.js';
+import { runAudit } from '../run.js';
 import { createLogger } from '../shared/log.js';
 import { parseWindow } from '../shared/window.js';
 import { exitCodeFor, type SetExit } from './exit-code.js';
-import { reportWriterFor } from './report.js';
 import { printRunSummary } from './summary.js';
 
 /** `trailwatch scan --logs DIR`: every rule over local CloudTrail files with the embedded engine. */
@@ -34,21 +33,20 @@ export function registerScan(program: Command, setExit: SetExit): void {
         const window = parseWindow(opts.since, opts.until);
         const outDir = opts.out ?? config.outDir;
         const log = createLogger();
-        const runId = newRunId();
-        const { value, placed } = await withBundle(outDir, runId, (bundle) =>
-          scanLocal({
-            logs: opts.logs,
+        const { run } = await runAudit(
+          {
+            // A scan reads local files with the embedded engine, whatever engine the config names.
+            config: { ...config, engine: { ...config.engine, type: 'duckdb' } },
             window,
-            config,
-            outDir: bundle.dir,
-            finalOutDir: bundle.outDir,
-            log,
-            runId,
-            ...(opts.report ? { report: reportWriterFor(config, log) } : {}),
-          }),
+            coverage: { from: 'none' },
+            logs: opts.logs,
+            outDir,
+            report: Boolean(opts.report),
+            deliveries: { email: false, s3: false, webhook: false, jobSummary: false },
+          },
+          { log },
         );
-        const { doc } = value;
-        notePlacement(doc, placed, log);
+        const doc = findingsDocument(run);
         const code = exitCodeFor(doc, config);
         printRunSummary(doc, outDir, code, opts.json);
         setExit(code);

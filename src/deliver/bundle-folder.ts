@@ -17,9 +17,7 @@ import {
   writeFile,
 } from 'node:fs/promises';
 import { basename, dirname, join, relative, resolve } from 'node:path';
-import type { FindingsFile } from '../model.js';
 import { errorMessage, OutputBusyError, type RunErrorEntry } from '../shared/errors.js';
-import type { Logger } from '../shared/log.js';
 import { BUNDLE_MARKER, partialBundleName } from '../shared/bundle-names.js';
 
 export { BUNDLE_MARKER };
@@ -246,36 +244,4 @@ export async function openBundle(outDir: string, runId: string): Promise<Evidenc
       await release();
     },
   };
-}
-
-/**
- * Builds one run's evidence as a bundle for `outDir`: `build` writes every output into `bundle.dir`; the
- * bundle is then moved into place, and what could not be placed comes back as delivery errors. A build that
- * throws (a configuration problem found late) leaves nothing behind and releases the folder.
- */
-export async function withBundle<T>(
-  outDir: string,
-  runId: string,
-  build: (bundle: EvidenceBundle) => Promise<T>,
-): Promise<{ value: T; placed: RunErrorEntry[]; bundle: EvidenceBundle }> {
-  const bundle = await openBundle(outDir, runId);
-  let value: T;
-  try {
-    value = await build(bundle);
-  } catch (error) {
-    await bundle.discard();
-    throw error;
-  }
-  return { value, placed: await bundle.commit(), bundle };
-}
-
-/**
- * Records what could not be placed in the run's errors (the run is then incomplete: exit 2) and says it on
- * the terminal; findings.json was already written, so only the terminal, the summary and the exit code tell.
- */
-export function notePlacement(doc: FindingsFile, placed: readonly RunErrorEntry[], log: Logger): void {
-  if (placed.length === 0) return;
-  doc.errors.push(...placed);
-  doc.run.complete = false;
-  for (const e of placed) log.error('evidence not delivered', { file: e.id, message: e.message });
 }

@@ -1,7 +1,7 @@
 // The history's file: read from where the previous run left it (the previous bundle in the output folder,
 // before this run's bundle replaces it), written into this run's bundle with the previous days carried
 // forward. A history that cannot be read is a warning, never a failed run: novelty is then `unknown`.
-import { readFile, stat, writeFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { HISTORY_FILE, parseHistory, type History } from '../classify/history.js';
 import { errorMessage, type RunErrorEntry } from '../shared/errors.js';
@@ -86,11 +86,4 @@ export async function loadHistory(source: HistorySource | undefined): Promise<Lo
   const parsed = parseHistory(text);
   if ('problem' in parsed) return problem(parsed.problem);
   return { history: parsed.history, source: source.where };
-}
-
-/** Writes history.json into the bundle folder; returns its path (for the manifest). */
-export async function writeHistory(dir: string, history: History): Promise<string> {
-  const path = join(dir, HISTORY_FILE);
-  await writeFile(path, `${JSON.stringify(history)}\n`);
-  return path;
 }

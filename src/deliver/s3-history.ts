@@ -5,8 +5,9 @@
 // hub's credentials), like the upload.
 import { GetObjectCommand, paginateListObjectsV2, type S3Client } from '@aws-sdk/client-s3';
 import type { ClientFactory } from '../aws/clients.js';
+import type { Config } from '../config/schema.js';
 import { daysBefore, HISTORY_FILE } from '../classify/history.js';
-import { HISTORY_MAX_BYTES, type HistorySource } from './history-file.js';
+import { firstHistory, folderHistory, HISTORY_MAX_BYTES, type HistorySource } from './history-file.js';
 import type { S3DeliverySettings } from './s3.js';
 
 /** The key of the latest run's history.json under one day's prefix, or null. */
@@ -57,4 +58,18 @@ export function s3History(
     },
   };
   return source;
+}
+
+/**
+ * Where a run reads the previous days' history: with the bundle kept in S3, the bucket first (a CI runner's
+ * output folder does not survive), then the previous bundle in --out.
+ */
+export function previousHistory(
+  outDir: string,
+  config: Pick<Config, 'deliver' | 'history'>,
+  run: { clients: ClientFactory; date: string; s3: boolean },
+): HistorySource {
+  const s3 = run.s3 ? config.deliver?.s3 : undefined;
+  const bucket = s3 ? [s3History(s3, { ...run, days: config.history.days })] : [];
+  return firstHistory([...bucket, folderHistory(outDir)]);
 }

@@ -131,6 +131,11 @@ export interface UploadBundleOptions {
   now?: Date;
   /** Part size of multipart uploads (default 8 MiB; S3 refuses parts under 5 MiB but the last). */
   partBytes?: number;
+  /**
+   * Upload only the bundle's files (its manifest is written after, and names a failed upload), or only its
+   * manifest, continuing the facts of the files' upload. Unset: every file, manifest.json last.
+   */
+  only?: 'files' | { manifestAfter: S3DeliveryFacts };
 }
 
 /**
@@ -147,17 +152,20 @@ export async function uploadBundle(
   const retainUntil = settings.objectLock
     ? new Date((options.now ?? new Date()).getTime() + settings.objectLock.retentionDays * 86_400_000)
     : undefined;
-  const facts: S3DeliveryFacts = {
-    status: 'uploaded',
-    location,
-    files: 0,
-    uploaded: 0,
-    bytes: 0,
-    ...(settings.kmsKeyId ? { kmsKeyId: settings.kmsKeyId } : {}),
-    ...(settings.objectLock && retainUntil
-      ? { objectLock: { mode: settings.objectLock.mode, retainUntil: retainUntil.toISOString() } }
-      : {}),
-  };
+  const previous = typeof options.only === 'object' ? options.only.manifestAfter : undefined;
+  const facts: S3DeliveryFacts = previous
+    ? { ...previous }
+    : {
+        status: 'uploaded',
+        location,
+        files: 0,
+        uploaded: 0,
+        bytes: 0,
+        ...(settings.kmsKeyId ? { kmsKeyId: settings.kmsKeyId } : {}),
+        ...(settings.objectLock && retainUntil
+          ? { objectLock: { mode: settings.objectLock.mode, retainUntil: retainUntil.toISOString() } }
+          : {}),
+      };
   const fail = (what: string, error: unknown) => {
     facts.status = 'failed';
     const { code, message } = classifyAwsError(error, 'call');
@@ -182,7 +190,9 @@ export async function uploadBundle(
   // The manifest vouches for the others, so it is written only once they are all there.
   const isManifest = (f: string) => relative(options.dir, f) === 'manifest.json';
   files.sort((a, b) => Number(isManifest(a)) - Number(isManifest(b)) || a.localeCompare(b));
-  facts.files = files.length;
+  if (options.only === 'files') files = files.filter((f) => !isManifest(f));
+  if (previous) files = files.filter(isManifest);
+  facts.files += files.length;
   for (const file of files) {
     const key = `${keyPrefix}${relative(options.dir, file).split(sep).join('/')}`;
     try {
@@ -219,11 +229,18 @@ export async function uploadBundle(
 export async function storeEvidence(
   dir: string,
   settings: S3DeliverySettings,
-  run: { clients: ClientFactory; date: string; runId: string },
+  run: { clients: ClientFactory; date: string; runId: string; only?: UploadBundleOptions['only'] },
 ): Promise<{ facts: S3DeliveryFacts; error?: RunErrorEntry }> {
   const client = run.clients.s3(settings.region);
   try {
-    return await uploadBundle({ dir, settings, client, date: run.date, runId: run.runId });
+    return await uploadBundle({
+      dir,
+      settings,
+      client,
+      date: run.date,
+      runId: run.runId,
+      ...(run.only ? { only: run.only } : {}),
+    });
   } finally {
     client.destroy();
   }

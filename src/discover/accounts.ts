@@ -156,7 +156,7 @@ export async function discoverAccounts(config: Config, deps: AwsDeps, log: Logge
     };
   }
 
-  const client = createClientFactory(aws, deps).organizations();
+  const client = (deps.clients ?? createClientFactory(aws, deps)).organizations();
   const errors: RunErrorEntry[] = [];
   let organizationId: string | null = null;
   let managementAccountId: string | null = aws.managementAccountId ?? null;

@@ -1,7 +1,6 @@
-// Writes the report files of a run: digest.html and digest.txt (the email's two parts) and evidence.pdf.
-// A missing browser or a failed print is data (a RunErrorEntry the digest itself shows), never a crash.
-import { mkdir, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+// Renders the report files of a run in memory: digest.html and digest.txt (the email's two parts) and
+// evidence.pdf. A missing browser or a failed print is data (a RunErrorEntry the digest itself shows), never
+// a crash. Delivery writes them.
 import type { RunErrorEntry } from '../shared/errors.js';
 import { errorMessage } from '../shared/errors.js';
 import type { Logger } from '../shared/log.js';
@@ -61,8 +60,14 @@ export function reportInputFromRun(
   return input;
 }
 
-/** How to write the report. */
-export interface WriteReportOptions {
+/** One file of the evidence bundle, rendered: its path inside the bundle and its bytes. */
+export interface RenderedFile {
+  name: string;
+  bytes: string | Uint8Array;
+}
+
+/** How to render the report. */
+export interface ReportOptions {
   /** Print evidence.pdf (config `report.pdf`). */
   pdf: boolean;
   /** Config `report.browserPath`; PUPPETEER_EXECUTABLE_PATH and the usual install places come next. */
@@ -73,9 +78,9 @@ export interface WriteReportOptions {
   log: Logger;
 }
 
-/** What writeReport did. `email` and `model` are handed on to delivery (SMTP, job summary). */
-export interface WriteReportResult {
-  files: string[];
+/** What renderReport made. `email` and `model` are handed on to delivery (SMTP, job summary). */
+export interface RenderedReport {
+  files: RenderedFile[];
   errors: RunErrorEntry[];
   pdfWritten: boolean;
   email: DigestEmail | null;
@@ -115,7 +120,7 @@ function missingBrowserMessage(configured: string | undefined): string {
  * What is already known to fail before anything is rendered: no browser for the PDF. Run first, so
  * findings.json can say it (the PDF that would quote its hash will not exist).
  */
-export function reportPreflight(options: Pick<WriteReportOptions, 'pdf' | 'browserPath'>): RunErrorEntry[] {
+export function reportPreflight(options: Pick<ReportOptions, 'pdf' | 'browserPath'>): RunErrorEntry[] {
   if (!options.pdf || findBrowser({ configured: options.browserPath })) return [];
   return [
     {
@@ -127,15 +132,10 @@ export function reportPreflight(options: Pick<WriteReportOptions, 'pdf' | 'brows
   ];
 }
 
-/** Renders the digest and evidence from `input` into `outDir`. Browser problems become error entries. */
-export async function writeReport(
-  outDir: string,
-  input: ReportInput,
-  options: WriteReportOptions,
-): Promise<WriteReportResult> {
+/** Renders the digest and evidence from `input`, in memory. Browser problems become error entries. */
+export async function renderReport(input: ReportInput, options: ReportOptions): Promise<RenderedReport> {
   const log = options.log.child({ stage: 'report' });
-  await mkdir(outDir, { recursive: true });
-  const files: string[] = [];
+  const files: RenderedFile[] = [];
   const errors: RunErrorEntry[] = [];
   let pdfWritten = false;
 
@@ -162,11 +162,9 @@ export async function writeReport(
               ? (pages) => renderEvidenceHtml(model, { pages, ...findingList })
               : undefined,
         });
-        const path = join(outDir, 'evidence.pdf');
-        await writeFile(path, pdf);
-        files.push(path);
+        files.push({ name: 'evidence.pdf', bytes: pdf });
         pdfWritten = true;
-        log.info('evidence written', { path, bytes: pdf.byteLength, seconds: (Date.now() - started) / 1000 });
+        log.info('evidence printed', { bytes: pdf.byteLength, seconds: (Date.now() - started) / 1000 });
       } catch (error) {
         errors.push({
           scope: 'report',
@@ -188,11 +186,7 @@ export async function writeReport(
   let email: DigestEmail | null = null;
   try {
     email = await renderDigestEmail(model);
-    const htmlPath = join(outDir, 'digest.html');
-    const textPath = join(outDir, 'digest.txt');
-    await writeFile(htmlPath, email.html);
-    await writeFile(textPath, email.text);
-    files.push(htmlPath, textPath);
+    files.push({ name: 'digest.html', bytes: email.html }, { name: 'digest.txt', bytes: email.text });
   } catch (error) {
     errors.push({ scope: 'report', id: 'digest.html', code: 'digest-failed', message: errorMessage(error) });
     log.error('digest could not be rendered', { error });

@@ -64,3 +64,13 @@ export function dayWindow(date: string): TimeWindow {
   const until = `${new Date(Date.parse(since) + 86_400_000).toISOString().slice(0, 19)}Z`;
   return { since, until };
 }
+
+/** Yesterday in UTC, the day a morning run audits. */
+export function yesterdayUtc(now = new Date()): string {
+  return new Date(now.getTime() - 86_400_000).toISOString().slice(0, 10);
+}
+
+/** The audited day (YYYY-MM-DD): the window's first, or (no window, no event) the day the run started. */
+export function auditedDay(since: string | null, startedAt: Date): string {
+  return (since ?? startedAt.toISOString()).slice(0, 10);
+}

@@ -299,7 +299,7 @@ export async function collectOrgSnapshot(
   const aws = awsSection(config);
   const collectedAt = now().toISOString();
   const discovery = options.discovery ?? (await discoverAccounts(config, deps, log));
-  const factory = createClientFactory(aws, deps);
+  const factory = deps.clients ?? createClientFactory(aws, deps);
   const report = progress?.(discovery.accounts.length);
   const accountMs = Math.round(aws.timeouts.accountSeconds * 1000);
 

@@ -172,5 +172,10 @@ export async function loadOrgSnapshot(file: string): Promise<OrgSnapshot> {
 /** Writes an org snapshot as indented JSON (creating the folder). */
 export async function saveOrgSnapshot(file: string, snapshot: OrgSnapshot): Promise<void> {
   await mkdir(dirname(file), { recursive: true });
-  await writeFile(file, `${JSON.stringify(snapshot, null, 2)}\n`, 'utf8');
+  await writeFile(file, orgSnapshotText(snapshot), 'utf8');
+}
+
+/** The org snapshot file's text. */
+export function orgSnapshotText(snapshot: OrgSnapshot): string {
+  return `${JSON.stringify(snapshot, null, 2)}\n`;
 }

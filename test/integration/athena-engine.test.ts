@@ -4,17 +4,16 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClientFactory } from '../../src/aws/clients.js';
-import { reportWriterFor } from '../../src/cli/report.js';
 import { parseConfig } from '../../src/config/load.js';
 import type { Config } from '../../src/config/schema.js';
-import { detect } from '../../src/detect.js';
+import { detect } from '../../src/rules/query.js';
 import { openAthenaEngine } from '../../src/engine/athena.js';
 import { fitToAthenaLimits } from '../../src/engine/athena-sql.js';
 import type { FindingsFile } from '../../src/model.js';
 import { loadRules } from '../../src/rules/load.js';
 import { fillRecord } from '../../src/rules/test-cases.js';
 import type { RuleDefinition } from '../../src/rules/types.js';
-import { runDaily } from '../../src/run.js';
+import { runDaily } from '../support/daily-run.js';
 import { generateSampleOrg } from '../../src/samples/generate.js';
 import { silentLogger } from '../../src/shared/log.js';
 import { dayWindow } from '../../src/shared/window.js';
@@ -204,7 +203,6 @@ describe('runDaily with engine.type athena', () => {
       date: DATE,
       outDir: athenaOut,
       log: silentLogger,
-      report: reportWriterFor(config, silentLogger),
       deps: fakeDeps(fake),
       email: false,
     });
@@ -214,7 +212,6 @@ describe('runDaily with engine.type athena', () => {
       date: DATE,
       outDir: join(dir, 'out-duckdb'),
       log: silentLogger,
-      report: reportWriterFor(duck, silentLogger),
       deps: fakeDeps(fake),
       email: false,
     });

@@ -10,13 +10,12 @@ import { createClientFactory } from '../../src/aws/clients.js';
 import { regionsOfPartition } from '../../src/aws/regions.js';
 import { runAthenaCheck, runAthenaSetup } from '../../src/cli/athena.js';
 import { exitCodeFor } from '../../src/cli/exit-code.js';
-import { reportWriterFor } from '../../src/cli/report.js';
 import { parseConfig } from '../../src/config/load.js';
 import type { Config } from '../../src/config/schema.js';
 import { createAthenaRunner } from '../../src/engine/athena.js';
 import type { FindingsFile } from '../../src/model.js';
 import { fillRecord } from '../../src/rules/test-cases.js';
-import { runDaily } from '../../src/run.js';
+import { runDaily } from '../support/daily-run.js';
 import { silentLogger } from '../../src/shared/log.js';
 import { generateOrg, startFakeAws, type FakeAws } from '../../tools/fake-aws/index.js';
 import { loadOrgSnapshot } from '../../src/trails/index.js';
@@ -405,7 +404,6 @@ describe('the daily run keeps the tables in step with the organization', () => {
       date: DATE,
       outDir: join(dir, out),
       log: silentLogger,
-      report: reportWriterFor(config, silentLogger),
       deps: fakeDeps(fake),
       email: false,
     });

@@ -9,11 +9,10 @@ import { join } from 'node:path';
 import { simpleParser, type ParsedMail } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { reportWriterFor } from '../../src/cli/report.js';
 import { exitCodeFor } from '../../src/cli/exit-code.js';
 import { parseConfig } from '../../src/config/load.js';
 import type { FindingsFile } from '../../src/model.js';
-import { runDaily } from '../../src/run.js';
+import { runDaily } from '../support/daily-run.js';
 import { generateSampleOrg } from '../../src/samples/generate.js';
 import { silentLogger } from '../../src/shared/log.js';
 import { ConfigError } from '../../src/shared/errors.js';
@@ -95,7 +94,6 @@ beforeAll(async () => {
     date: '2026-11-20',
     outDir: out,
     log: silentLogger,
-    report: reportWriterFor(config, silentLogger),
     deps: fakeDeps(fake),
   });
 }, 120_000);
@@ -198,7 +196,6 @@ describe('the daily run against the fake AWS, local logs and a real SMTP server'
       date: '2026-11-20',
       outDir: deniedOut,
       log: silentLogger,
-      report: reportWriterFor(config, silentLogger),
       deps: fakeDeps(fake),
     });
     const error = run.errors.find((e) => e.code === 'evidence-not-uploaded');
@@ -227,7 +224,6 @@ describe('the daily run against the fake AWS, local logs and a real SMTP server'
         date: '2026-11-20',
         outDir: join(out, '..', 'out-empty'),
         log: silentLogger,
-        report: reportWriterFor(config, silentLogger),
         deps: fakeDeps(emptyAws),
       });
       expect(run.errors.filter((e) => e.severity !== 'warning').map((e) => e.code)).toEqual([
@@ -246,7 +242,6 @@ describe('the daily run against the fake AWS, local logs and a real SMTP server'
       date: '2026-11-20',
       outDir: out,
       log: silentLogger,
-      report: reportWriterFor(parseConfig({}), silentLogger),
     }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ConfigError);
     expect((error as ConfigError).problems.map((p) => p.split(':')[0])).toEqual([

@@ -10,13 +10,12 @@ import { simpleParser, type AddressObject } from 'mailparser';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { awsSection, createClientFactory } from '../../src/aws/clients.js';
 import { exitCodeFor } from '../../src/cli/exit-code.js';
-import { reportWriterFor } from '../../src/cli/report.js';
 import { parseConfig } from '../../src/config/load.js';
 import type { EmailConfig } from '../../src/deliver/email.js';
 import { sendDigestEmail, sesTransport } from '../../src/deliver/email.js';
 import { buildDigestModel } from '../../src/report/model/index.js';
 import { renderDigestEmail, type DigestEmail } from '../../src/report/email.js';
-import { runDaily } from '../../src/run.js';
+import { runDaily } from '../support/daily-run.js';
 import { generateSampleOrg } from '../../src/samples/generate.js';
 import { silentLogger } from '../../src/shared/log.js';
 import {
@@ -292,7 +291,6 @@ describe('the daily run delivering through SES', () => {
       date: '2026-11-20',
       outDir,
       log: silentLogger,
-      report: reportWriterFor(config, silentLogger),
       orgSnapshot: 'samples/org-snapshot.json',
       deps: fakeDeps(endpoint),
     });

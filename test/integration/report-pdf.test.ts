@@ -1,6 +1,7 @@
 // Real Chromium, real pdftotext. No skipping: CI installs Chromium, and a missing browser must fail here.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -9,11 +10,23 @@ import { pathToFileURL } from 'node:url';
 import puppeteer from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { syntheticReportInput } from '../../bench/report.js';
-import { writeReport } from '../../src/report/index.js';
+import { renderReport, type ReportInput, type ReportOptions } from '../../src/report/index.js';
 import { BROWSER_ARGS, findBrowser, printPdf } from '../../src/report/pdf.js';
 import { silentLogger } from '../../src/shared/log.js';
 import { hostileReportInput, hostileValues } from '../fixtures/hostile.js';
 import { sampleReportInput } from '../fixtures/sample-org.js';
+
+/** Renders the report in memory and writes its files into `dir`, as delivery does; returns their paths. */
+async function writeReport(dir: string, input: ReportInput, options: ReportOptions) {
+  const report = await renderReport(input, options);
+  await mkdir(dir, { recursive: true });
+  const files: string[] = [];
+  for (const file of report.files) {
+    await writeFile(join(dir, file.name), file.bytes);
+    files.push(join(dir, file.name));
+  }
+  return { ...report, files };
+}
 
 const browserPath = findBrowser();
 

@@ -4,16 +4,14 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_SNAPSHOT } from '../../src/cli/demo.js';
 import { loadConfig } from '../../src/config/load.js';
-import { coverageForRun } from '../../src/coverage-input.js';
 import { folderHistory } from '../../src/deliver/history-file.js';
-import type { Finding, FindingsFile } from '../../src/model.js';
+import { findingsDocument, type Finding, type FindingsFile } from '../../src/model.js';
+import { runAudit } from '../../src/run.js';
 import { loadRules } from '../../src/rules/load.js';
 import { generateSampleOrg, type SampleResult } from '../../src/samples/generate.js';
-import { scanLocal } from '../../src/scan.js';
 import { silentLogger } from '../../src/shared/log.js';
 import { PROJECT_ROOT } from '../../src/shared/version.js';
 import { dayWindow } from '../../src/shared/window.js';
-import { auditCoverage } from '../../src/trails/index.js';
 import { detectionFindingProblems } from '../support/ocsf-validate.js';
 
 let sample: SampleResult;
@@ -28,21 +26,24 @@ beforeAll(async () => {
   sample = await generateSampleOrg(logs);
   const { config } = await loadConfig(join(PROJECT_ROOT, 'samples', 'trailwatch.demo.yaml'));
   // As the demo runs it: coverage from the demo organization's snapshot, then the scan, day after day.
-  const audit = await auditCoverage(config, silentLogger, { snapshotFile: DEMO_SNAPSHOT });
   docs = [];
   let previous: string | undefined;
   for (const day of sample.days) {
     outDir = join(dir, `out-${day.date}`);
-    const result = await scanLocal({
-      logs: join(logs, 'AWSLogs'),
-      window: dayWindow(day.date),
-      config,
-      outDir,
-      log: silentLogger,
-      coverage: await coverageForRun(audit, outDir),
-      ...(previous ? { history: folderHistory(previous) } : {}),
-    });
-    docs.push(result.doc);
+    const { run } = await runAudit(
+      {
+        config,
+        window: dayWindow(day.date),
+        coverage: { from: 'snapshot', file: DEMO_SNAPSHOT },
+        logs: join(logs, 'AWSLogs'),
+        outDir,
+        report: false,
+        deliveries: { email: false, s3: false, webhook: false, jobSummary: false },
+        ...(previous ? { history: folderHistory(previous) } : {}),
+      },
+      { log: silentLogger },
+    );
+    docs.push(findingsDocument(run));
     previous = outDir;
   }
   doc = docs[1] as FindingsFile;
