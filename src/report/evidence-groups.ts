@@ -1,4 +1,4 @@
-// A rule's findings as the evidence prints them. Up to EVIDENCE_EVENTS_PER_RULE (100) rows (finding groups,
+// A rule's findings as the evidence prints them. Up to EVIDENCE_EVENTS_PER_RULE (50) rows (finding groups,
 // each with every event id behind it) are listed one by one; a larger rule lists its first rows and a grouped
 // table that accounts for every finding of the rule (by account, principal and action, the largest
 // combinations first, the rest summed in one row), and points to findings.csv and findings.jsonl, which hold
@@ -7,9 +7,9 @@
 import type { DigestEvent, DigestGroup, DigestModel } from './model/index.js';
 
 /** Events listed one by one per rule in the evidence. */
-export const EVIDENCE_EVENTS_PER_RULE = 100;
+export const EVIDENCE_EVENTS_PER_RULE = 50;
 /** Event ids printed per listed row; the rest of a row's ids are counted (every one is in findings.csv). */
-export const EVIDENCE_IDS_PER_ROW = 10;
+export const EVIDENCE_IDS_PER_ROW = 5;
 /** Rows of a rule's grouped table; the remaining combinations are summed in one more row. */
 export const EVIDENCE_BREAKDOWN_ROWS = 50;
 
