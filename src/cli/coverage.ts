@@ -1,13 +1,11 @@
 // `trailwatch coverage`: collect (or load) the org snapshot, evaluate trail coverage, print the summary and
 // the problems, and write org-snapshot.json and coverage.json.
+import { loadCatalogue } from '../rules/catalogue.js';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { classify } from '../classify/classify.js';
 import { loadConfig } from '../config/load.js';
-import { checkConfigRuleIds } from '../config/rule-ids.js';
-import { loadRules } from '../rules/load.js';
-import { COVERAGE_CHECKS } from '../trails/evaluate.js';
 import { safeForTerminal } from '../shared/escape.js';
 import { inertJson } from './summary.js';
 import { createLogger, type Logger } from '../shared/log.js';
@@ -101,12 +99,7 @@ export async function runCoverageCommand(
   const config = options.orgSnapshot ? loaded : await resolveAwsRegion(loaded);
   const today = new Date().toISOString().slice(0, 10);
   // The suppressions are checked as a run checks them: a bad entry is exit 3 here too.
-  checkConfigRuleIds(
-    config,
-    (await loadRules(config.rulesDirs)).map((r) => r.id),
-    Object.keys(COVERAGE_CHECKS),
-    today,
-  );
+  await loadCatalogue(config, today);
   const outDir = options.out ?? config.outDir;
   const collected = await auditCoverage(config, log, {
     ...(options.orgSnapshot ? { snapshotFile: options.orgSnapshot } : {}),

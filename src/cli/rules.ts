@@ -1,9 +1,7 @@
+import { loadCatalogue } from '../rules/catalogue.js';
 import { readFile, writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
-import { checkConfigRuleIds } from '../config/rule-ids.js';
 import { renderCatalogueTable, updateReadmeCatalogue } from '../rules/catalogue-doc.js';
-import { ruleParameterProblems } from '../rules/parameters.js';
-import { COVERAGE_CHECKS } from '../trails/evaluate.js';
 import { loadConfig } from '../config/load.js';
 import { InputError } from '../shared/errors.js';
 import { safeForTerminal } from '../shared/escape.js';
@@ -24,14 +22,7 @@ export function registerRules(program: Command, setExit: SetExit): void {
     .option('--config <file>', 'configuration file (adds rulesDirs and per-rule overrides)')
     .action(async (opts: { json?: boolean; config?: string }) => {
       const { config } = await loadConfig(opts.config);
-      const all = await loadRules(config.rulesDirs);
-      checkConfigRuleIds(
-        config,
-        all.map((r) => r.id),
-        Object.keys(COVERAGE_CHECKS),
-        undefined,
-        ruleParameterProblems(config, all),
-      );
+      const all = await loadCatalogue(config);
       const rows = all.map((r) => {
         const o = config.rules[r.id];
         return {

@@ -1,14 +1,12 @@
 // `trailwatch suppressions check`: validate every suppression (config and suppressionsFile) the way a run
 // would, list them, and say which expire within 14 days and which have already expired.
+import { loadCatalogue } from '../rules/catalogue.js';
 import type { Command } from 'commander';
 import { classify, EXPIRY_WARNING_DAYS, expiringSoon } from '../classify/classify.js';
 import { loadConfig } from '../config/load.js';
-import { checkConfigRuleIds } from '../config/rule-ids.js';
 import type { SuppressionStatus } from '../model.js';
-import { loadRules } from '../rules/load.js';
 import { safeForTerminal } from '../shared/escape.js';
 import { toEventTime } from '../shared/window.js';
-import { COVERAGE_CHECKS } from '../trails/evaluate.js';
 import type { SetExit } from './exit-code.js';
 import { EXIT_CODES } from './exit-codes.js';
 
@@ -69,14 +67,8 @@ export function registerSuppressions(program: Command, setExit: SetExit): void {
         ? toEventTime(opts.date, '--date').slice(0, 10)
         : new Date().toISOString().slice(0, 10);
       const { config, file } = await loadConfig(opts.config);
-      const rules = await loadRules(config.rulesDirs);
       // The same checks a run makes, so a suppression that passes here is one the daily job accepts.
-      checkConfigRuleIds(
-        config,
-        rules.map((r) => r.id),
-        Object.keys(COVERAGE_CHECKS),
-        today,
-      );
+      await loadCatalogue(config, today);
       const { suppressions: statuses } = classify({
         findings: [],
         suppressions: config.suppressions,

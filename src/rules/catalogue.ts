@@ -8,7 +8,10 @@ import { ruleParameterProblems } from './parameters.js';
 import type { RuleDefinition } from './types.js';
 
 /** Loads the rules and refuses (ConfigError, every problem at once) a config that names what does not exist. */
-export async function loadCatalogue(config: Config, today: string): Promise<RuleDefinition[]> {
+export async function loadCatalogue(
+  config: Config,
+  today: string = new Date().toISOString().slice(0, 10),
+): Promise<RuleDefinition[]> {
   const rules = await loadRules(config.rulesDirs);
   checkConfigRuleIds(
     config,
