@@ -10,7 +10,7 @@ import { ConfiguredRetryStrategy } from '@smithy/util-retry';
 import { createClientFactory } from '../src/aws/clients.js';
 import { regionsOfPartition } from '../src/aws/regions.js';
 import { parseConfig } from '../src/config/load.js';
-import { detect } from '../src/rules/query.js';
+import { athenaCostOf, detect } from '../src/rules/query.js';
 import { createAthenaRunner, openAthenaEngine } from '../src/engine/athena.js';
 import { setupAthenaTables } from '../src/engine/athena-sync.js';
 import { tableSpecs } from '../src/engine/athena-table.js';
@@ -21,9 +21,6 @@ import { silentLogger } from '../src/shared/log.js';
 import { dayWindow } from '../src/shared/window.js';
 import { FAKE_RUNNER_CREDENTIALS, generateOrg, startFakeAws } from '../tools/fake-aws/index.js';
 
-/** Athena's list price in us-east-1, per byte scanned ($5 per TB), with its 10 MB minimum per query. */
-export const ATHENA_USD_PER_TB = 5;
-const MIN_BILLED_BYTES = 10 * 1024 * 1024;
 const BUCKET = 'tw-bench-trail';
 
 /** Runs the catalogue through the Athena engine over the bench day in `root` (the folder holding AWSLogs/). */
@@ -84,10 +81,11 @@ export async function benchAthena(root: string, date: string): Promise<Record<st
     }
     const seconds = (performance.now() - started) / 1000;
     const queries = fake.athena!.queries.slice(before);
-    // What the run itself recorded from Athena's answers, as the evidence's "Data scanned" sums it.
-    const perQuery = [result.stage?.bytesRead ?? 0, ...result.runs.map((r) => r.bytesScanned ?? 0)];
-    const scanned = perQuery.reduce((a, b) => a + b, 0);
-    const billed = perQuery.reduce((sum, b) => sum + Math.max(b, MIN_BILLED_BYTES), 0);
+    // What the run itself recorded from Athena's answers, billed as findings.json and the evidence bill it,
+    // at the configured price (engine.athena.usdPerTerabyte, default Athena's us-east-1 list price).
+    const cost = athenaCostOf(result, config.engine.athena.usdPerTerabyte);
+    // The goal is about the expensive scan: the queries over the raw CloudTrail table, as Athena reported them.
+    const rawBytes = queries.filter((q) => q.readsRaw).reduce((sum, q) => sum + q.bytes, 0);
     return {
       seconds: Number(seconds.toFixed(2)),
       events: result.stage?.events ?? 0,
@@ -97,12 +95,15 @@ export async function benchAthena(root: string, date: string): Promise<Record<st
       queries: queries.length,
       rawQueries: queries.filter((q) => q.readsRaw).length,
       windowBytes,
+      rawBytes,
+      rawRatio: Number((rawBytes / windowBytes).toFixed(3)),
       stagingBytes: result.stage?.bytesRead ?? 0,
-      ruleBytes: scanned - (result.stage?.bytesRead ?? 0),
-      scannedBytes: scanned,
-      scannedRatio: Number((scanned / windowBytes).toFixed(3)),
-      costUsd: Number(((scanned * ATHENA_USD_PER_TB) / 1e12).toFixed(6)),
-      billedCostUsd: Number(((billed * ATHENA_USD_PER_TB) / 1e12).toFixed(6)),
+      ruleBytes: cost.scannedBytes - (result.stage?.bytesRead ?? 0),
+      scannedBytes: cost.scannedBytes,
+      scannedRatio: Number((cost.scannedBytes / windowBytes).toFixed(3)),
+      billedBytes: cost.billedBytes,
+      usdPerTerabyte: cost.usdPerTerabyte,
+      costUsd: Number(cost.usd.toFixed(6)),
     };
   } finally {
     athena.destroy();

@@ -1,5 +1,6 @@
 // The plain data that flows between the stages of the pipeline (design.md, "Contracts other tools rely on").
 import { isIncomplete, type RunErrorEntry } from './shared/errors.js';
+import type { AthenaCost } from './shared/athena-cost.js';
 
 /** What a finding asks for: act now, or review in the next day or two. */
 export type Tier = 'alert' | 'review';
@@ -139,6 +140,8 @@ export interface RunFacts {
   complete: boolean;
   /** A link to the CI run that produced this, when there is one. */
   ciRunUrl?: string;
+  /** On Athena: what the run's queries cost at the configured price (engine.athena.usdPerTerabyte). */
+  athenaCost?: AthenaCost;
   /** On Athena: what each CloudTrail table projects, and whether it covered the organization. */
   athenaTables?: AthenaTableFacts[];
   /** What "new" was judged against: the history read from the previous bundle. */

@@ -1,6 +1,7 @@
 import ipaddr from 'ipaddr.js';
 import { z } from 'zod';
 import { isIsoDateOrTimestamp } from '../shared/window.js';
+import { ATHENA_DEFAULT_USD_PER_TERABYTE } from '../shared/athena-cost.js';
 
 // The shape every AWS partition's region names share (us-east-1, cn-north-1, us-isob-east-1, eusc-de-east-1);
 // which partition a region belongs to is the SDK's to say (src/aws/clients.ts).
@@ -158,6 +159,8 @@ export const engineSchema = z.strictObject({
       pollSeconds: z.number().positive().default(1),
       /** A query still running after this long is stopped (StopQueryExecution) and counted as failed. */
       queryTimeoutSeconds: z.number().positive().default(900),
+      /** Athena's price in US dollars per terabyte scanned (us-east-1 list price: 5); the evidence's cost uses it. */
+      usdPerTerabyte: z.number().nonnegative().max(1000).default(ATHENA_DEFAULT_USD_PER_TERABYTE),
       /** The trail bucket the CloudTrail tables read (`athena setup` writes it into their location). */
       bucket: z
         .string()
@@ -193,6 +196,7 @@ export const engineSchema = z.strictObject({
       stagingDatabase: 'trailwatch_staging',
       pollSeconds: 1,
       queryTimeoutSeconds: 900,
+      usdPerTerabyte: ATHENA_DEFAULT_USD_PER_TERABYTE,
       prefix: '',
       accountTable: 'cloudtrail_logs_accounts',
       layouts: ['organization', 'account'],

@@ -12,6 +12,7 @@ import type { CoverageInput } from '../trails/coverage.js';
 import { columnsReadBy } from './columns.js';
 import { evaluateRules, type RawFinding } from './evaluate.js';
 import type { RuleDefinition } from './types.js';
+import { athenaCost, type AthenaCost } from '../shared/athena-cost.js';
 
 /** What the query stage produced. */
 export interface DetectResult {
@@ -217,6 +218,12 @@ function gapsOf(detected: DetectResult, input: QueryInput, source: string): RunE
   return gaps;
 }
 
+/** The staging read and every rule query that reported a scan, billed as Athena bills them. */
+export function athenaCostOf(detected: DetectResult, usdPerTerabyte: number): AthenaCost {
+  const scans = detected.runs.flatMap((r) => (r.bytesScanned === undefined ? [] : [r.bytesScanned]));
+  return athenaCost(detected.stage ? [detected.stage.bytesRead, ...scans] : scans, usdPerTerabyte);
+}
+
 /** Opens the engine, stages the window once, runs every rule, and closes the engine. */
 export async function queryWindow(
   input: QueryInput,
@@ -251,6 +258,9 @@ export async function queryWindow(
       bytesRead: stage?.bytesRead ?? 0,
       rules: detected.runs,
       ...(opened.athenaTables ? { athenaTables: opened.athenaTables } : {}),
+      ...(opened.engine.kind === 'athena'
+        ? { athenaCost: athenaCostOf(detected, input.config.engine.athena.usdPerTerabyte) }
+        : {}),
     },
     errors: detected.errors,
     projection: opened.errors,

@@ -44,7 +44,12 @@ function settings(engine: 'athena' | 'duckdb'): Config {
     engine: {
       type: engine,
       duckdb: { logs },
-      athena: { pollSeconds: 0.01, queryTimeoutSeconds: 20, outputLocation: 's3://tw-results/athena/' },
+      athena: {
+        pollSeconds: 0.01,
+        queryTimeoutSeconds: 20,
+        outputLocation: 's3://tw-results/athena/',
+        usdPerTerabyte: 6.25,
+      },
     },
     aws: { timeouts: { callSeconds: 5, accountSeconds: 20 } },
     report: { pdf: false },
@@ -273,9 +278,19 @@ describe('runDaily with engine.type athena', () => {
     expect(athenaDoc.coverageSummary?.accountsTotal).toBe(3);
   });
 
-  it('prices the scan in the digest', async () => {
+  it('prices every billed query at the configured price, as Athena bills them, in findings.json and the digest', async () => {
+    const ran = athenaDoc.run.rules.filter((r) => r.bytesScanned !== undefined);
+    const cost = athenaDoc.run.athenaCost!;
+    expect(cost.usdPerTerabyte).toBe(6.25);
+    // The staging CTAS and every rule query that reported its scan.
+    expect(cost.queries).toBe(1 + ran.length);
+    expect(cost.scannedBytes).toBe(athenaDoc.run.bytesRead + ran.reduce((s, r) => s + r.bytesScanned!, 0));
+    // The fake's day is small: every query is billed Athena's 10 MB minimum.
+    expect(cost.billedBytes).toBe(cost.queries * 10 * 1024 * 1024);
+    expect(cost.usd).toBeCloseTo((cost.billedBytes * 6.25) / 1e12, 12);
     const text = await readFile(join(athenaOut, 'digest.txt'), 'utf8');
     expect(text).toContain('Amazon Athena');
-    expect(text).toMatch(/\$0\.\d{4}/);
+    expect(text).toContain(`$${cost.usd.toFixed(4)} (${cost.queries} queries at $6.25/TB`);
+    expect(duckDoc.run.athenaCost).toBeUndefined();
   });
 });

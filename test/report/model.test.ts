@@ -7,6 +7,7 @@ import {
   withLateProblems,
 } from '../../src/report/model/index.js';
 import type { RunErrorEntry } from '../../src/shared/errors.js';
+import { athenaCost } from '../../src/shared/athena-cost.js';
 import { cleanReportInput, makeFinding, sampleReportInput } from '../fixtures/sample-org.js';
 
 describe('buildDigestModel', () => {
@@ -231,18 +232,28 @@ describe('buildDigestModel', () => {
     expect(model.counts.coverageOk).toBe(19);
   });
 
-  it('prices Athena scans (the staging CTAS plus every rule query) and reports the local engine as free', () => {
+  it('prices Athena scans as Athena bills them (the staging CTAS plus every rule query) and the local engine as free', () => {
     const base = sampleReportInput();
-    const athena = buildDigestModel(sampleReportInput({ facts: { ...base.facts, engine: 'athena' } }));
-    const big = buildDigestModel(
-      sampleReportInput({ facts: { ...base.facts, engine: 'athena', bytesRead: 2_000_000_000_000 } }),
-    );
+    const athena = (bytes: number[], usdPerTerabyte: number) =>
+      buildDigestModel(
+        sampleReportInput({
+          facts: { ...base.facts, engine: 'athena', athenaCost: athenaCost(bytes, usdPerTerabyte) },
+        }),
+      ).facts;
 
-    expect(athena.facts.cost).toBe('$0.0001');
-    expect(athena.facts.queriesRun).toBe(5);
-    expect(athena.facts.dataScanned).toBe('10.7 MB');
-    // 2 TB staged at $5 per TB, plus 5 rules of 1.2 MB each.
-    expect(big.facts.cost).toBe('$10.0000');
+    // Six small queries: each billed at Athena's 10 MB minimum, 60 MiB at $5 per TB.
+    const small = athena([1_000, 1_200_000, 1_200_000, 1_200_000, 1_200_000, 1_200_000], 5);
+    expect(small.cost).toBe('$0.0003 (6 queries at $5/TB, billed 60.0 MB: at least 10 MB each)');
+    expect(small.queriesRun).toBe(5);
+    expect(small.dataScanned).toBe('10.7 MB');
+    // 2 TB staged plus one rule, at a configured $6.25 per TB: the configured price is the one used.
+    expect(athena([2_000_000_000_000, 1_200_000], 6.25).cost).toMatch(
+      /^\$12\.5\d{3} \(2 queries at \$6\.25\/TB,/,
+    );
+    // An Athena run whose cost was not recorded says so rather than printing $0.
+    expect(
+      buildDigestModel(sampleReportInput({ facts: { ...base.facts, engine: 'athena' } })).facts.cost,
+    ).toBe('not known');
     expect(buildDigestModel(base).facts.cost).toBe('$0 (local engine)');
     expect(buildDigestModel(base).facts.duration).toBe('12.5 s');
   });

@@ -4,9 +4,6 @@ import type { RunFacts } from '../../model.js';
 import { display, formatBytes, formatDuration, formatTime, safeUrl, type NameOf } from './display.js';
 import type { DigestAthenaTable, DigestMatrix, DigestModel, DigestRuleRun, ReportInput } from './types.js';
 
-// Athena bills $5 per TB scanned (us-east-1 list price); DuckDB over local files costs nothing.
-const ATHENA_USD_PER_BYTE = 5 / 1e12;
-
 function buildRuleRuns(facts: RunFacts): DigestRuleRun[] {
   return facts.rules.map((run) => ({
     ruleId: display(run.ruleId, 80),
@@ -59,14 +56,22 @@ function buildAthenaTables(facts: RunFacts): DigestAthenaTable[] {
   });
 }
 
+/** What the run cost: Athena's bill for its queries at the configured price; DuckDB over local files costs nothing. */
+function costOf(facts: RunFacts): string {
+  if (facts.engine !== 'athena') return '$0 (local engine)';
+  const cost = facts.athenaCost;
+  if (!cost) return 'not known';
+  const queries = `${cost.queries} ${cost.queries === 1 ? 'query' : 'queries'}`;
+  return `$${cost.usd.toFixed(4)} (${queries} at $${cost.usdPerTerabyte}/TB, billed ${formatBytes(cost.billedBytes)}: at least 10 MB each)`;
+}
+
 function buildFacts(facts: RunFacts): DigestModel['facts'] {
   const ran = facts.rules.filter((r) => r.status === 'ran' || r.status === 'failed');
   const scanned = facts.rules.reduce((sum, r) => sum + (r.bytesScanned ?? 0), 0);
   // Athena bills the staging CTAS (bytesRead: the one pass over the raw logs) and every rule query over the
   // staged table; DuckDB's rule queries re-read what staging already holds in memory.
   const bytes = facts.engine === 'athena' ? facts.bytesRead + scanned : Math.max(scanned, facts.bytesRead);
-  const cost =
-    facts.engine === 'athena' ? `$${(bytes * ATHENA_USD_PER_BYTE).toFixed(4)}` : '$0 (local engine)';
+  const cost = costOf(facts);
   const since = facts.window.since ? formatTime(facts.window.since) : 'first event';
   const until = facts.window.until ? formatTime(facts.window.until) : 'last event';
   const duration = Date.parse(facts.finishedAt) - Date.parse(facts.startedAt);
