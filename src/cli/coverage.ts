@@ -1,18 +1,17 @@
-// `trailwatch coverage`: collect (or load) the org snapshot, evaluate trail coverage, print the summary and
-// the problems, and write org-snapshot.json and coverage.json.
-import { loadCatalogue } from '../rules/catalogue.js';
-import { mkdir, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+// `trailwatch coverage`: the run with trail coverage alone (collect or load the org snapshot, evaluate it,
+// classify its findings; no window is queried), printed as a summary and the problems, and delivered as
+// org-snapshot.json and coverage.json in the output folder.
 import type { Command } from 'commander';
-import { classify } from '../classify/classify.js';
-import { loadConfig } from '../config/load.js';
-import { safeForTerminal } from '../shared/escape.js';
-import { inertJson } from './summary.js';
-import { createLogger, type Logger } from '../shared/log.js';
-import { startProgress } from '../shared/progress.js';
 import { resolveAwsRegion, type AwsDeps } from '../aws/clients.js';
-import { auditCoverage, coverageLine, saveOrgSnapshot, type CoverageAudit } from '../trails/index.js';
-import type { SetExit } from './exit-code.js';
+import { loadConfig } from '../config/load.js';
+import { findingsDocument } from '../model.js';
+import { coverageDocument, type CoverageDocument } from '../report/coverage-files.js';
+import { runAudit } from '../run.js';
+import { safeForTerminal } from '../shared/escape.js';
+import { createLogger, type Logger } from '../shared/log.js';
+import { coverageLine, type OrgSnapshot } from '../trails/index.js';
+import { exitCodeFor, type SetExit } from './exit-code.js';
+import { inertJson } from './summary.js';
 
 /** Options of the coverage command. */
 export interface CoverageCommandOptions {
@@ -35,15 +34,16 @@ function table(header: string[], rows: string[][]): string[] {
 }
 
 /** The terminal report: the summary line, the problems table and the accounts not audited. Every value is escaped. */
-export function formatCoverageReport(audit: CoverageAudit): string[] {
-  const { summary, findings, errors } = audit.result;
+export function formatCoverageReport(
+  document: CoverageDocument,
+  snapshot: Pick<OrgSnapshot, 'accounts'>,
+): string[] {
+  const { summary, coverage: findings, errors } = document;
   const lines: string[] = [];
   const org =
-    audit.snapshot.organizationId ??
-    (audit.snapshot.accounts.length > 0 ? 'static account list' : 'the organization (discovery failed)');
-  lines.push(
-    `Trail coverage of ${safeForTerminal(org)}, collected ${safeForTerminal(audit.snapshot.collectedAt)}`,
-  );
+    document.organizationId ??
+    (snapshot.accounts.length > 0 ? 'static account list' : 'the organization (discovery failed)');
+  lines.push(`Trail coverage of ${safeForTerminal(org)}, collected ${safeForTerminal(document.collectedAt)}`);
   lines.push(
     coverageLine(summary) +
       (summary.accountsNotAudited > 0 ? `; ${summary.accountsNotAudited} accounts not audited` : ''),
@@ -97,51 +97,32 @@ export async function runCoverageCommand(
   const print = io.print ?? ((line: string) => process.stdout.write(`${line}\n`));
   const loaded = (await loadConfig(options.config)).config;
   const config = options.orgSnapshot ? loaded : await resolveAwsRegion(loaded);
-  const today = new Date().toISOString().slice(0, 10);
-  // The suppressions are checked as a run checks them: a bad entry is exit 3 here too.
-  await loadCatalogue(config, today);
-  const outDir = options.out ?? config.outDir;
-  const collected = await auditCoverage(config, log, {
-    ...(options.orgSnapshot ? { snapshotFile: options.orgSnapshot } : {}),
-    ...(io.deps ? { deps: io.deps } : {}),
-    progress: (total) => startProgress('auditing accounts', total, log),
-  });
-  // Coverage findings pass through the same suppressions as in a run (kept, marked, never dropped).
-  const classified = classify({
-    findings: [],
-    coverage: collected.result.findings,
-    suppressions: config.suppressions,
-    today,
-  });
-  const audit: CoverageAudit = {
-    ...collected,
-    result: { ...collected.result, findings: classified.coverage },
-  };
-  await mkdir(outDir, { recursive: true });
-  const snapshotFile = join(outDir, 'org-snapshot.json');
-  const coverageFile = join(outDir, 'coverage.json');
-  await saveOrgSnapshot(snapshotFile, audit.snapshot);
-  const document = {
-    collectedAt: audit.snapshot.collectedAt,
-    organizationId: audit.snapshot.organizationId,
-    complete: audit.complete,
-    summary: audit.result.summary,
-    coverage: audit.result.findings,
-    errors: audit.result.errors,
-    matrix: audit.result.matrix,
-  };
-  await writeFile(coverageFile, `${JSON.stringify(document, null, 2)}\n`, 'utf8');
-  const alerts = audit.result.findings.some((f) => f.tier === 'alert' && !f.suppressed);
-  const code = !audit.complete ? 2 : alerts && config.failOn === 'alert' ? 1 : 0;
+  // The run's catalogue check (a bad suppression is exit 3 here too) and its suppressions, which coverage
+  // findings pass through as in a run (kept, marked, never dropped); no window is queried.
+  const { run, files, coverage } = await runAudit(
+    {
+      config,
+      coverage: options.orgSnapshot
+        ? { from: 'snapshot', file: options.orgSnapshot }
+        : { from: 'aws', progress: true },
+      window: null,
+      outDir: options.out ?? config.outDir,
+      output: 'coverage-files',
+    },
+    { log, ...(io.deps ? { aws: io.deps } : {}) },
+  );
+  if (!coverage) throw new Error('the coverage run returned no coverage audit');
+  const document = coverageDocument(run, coverage);
+  const code = exitCodeFor(findingsDocument(run), config);
   if (options.json) {
     // The matrix (every account × region) stays in coverage.json; the summary says what it adds up to.
     const { matrix: _matrix, ...summary } = document;
-    print(inertJson({ ...summary, exitCode: code, outputs: [snapshotFile, coverageFile] }));
+    print(inertJson({ ...summary, exitCode: code, outputs: files }));
     return code;
   }
-  for (const line of formatCoverageReport(audit)) print(line);
+  for (const line of formatCoverageReport(document, coverage.snapshot)) print(line);
   print('');
-  print(`Wrote ${safeForTerminal(snapshotFile)} and ${safeForTerminal(coverageFile)}`);
+  print(`Wrote ${files.map((file) => safeForTerminal(file)).join(' and ')}`);
   return code;
 }
 

@@ -64,6 +64,7 @@ async function runDemoDay(
       logs: join(logs, 'AWSLogs'),
       // The previous day's bundle is still in --out: its history.json is read before this one replaces it.
       outDir: out,
+      output: 'bundle',
       report: true,
       deliveries: { email: false, s3: false, webhook: false, jobSummary: false },
       today: morningAfter(date),

@@ -50,6 +50,7 @@ export function registerRun(program: Command, setExit: SetExit): void {
             coverage: opts.orgSnapshot ? { from: 'snapshot', file: opts.orgSnapshot } : { from: 'aws' },
             logs: config.engine.duckdb.logs ?? '',
             outDir,
+            output: 'bundle',
             report: true,
             deliveries: { email: opts.email, s3: true, webhook: true, jobSummary: true },
           },

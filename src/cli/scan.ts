@@ -41,6 +41,7 @@ export function registerScan(program: Command, setExit: SetExit): void {
             coverage: { from: 'none' },
             logs: opts.logs,
             outDir,
+            output: 'bundle',
             report: Boolean(opts.report),
             deliveries: { email: false, s3: false, webhook: false, jobSummary: false },
           },

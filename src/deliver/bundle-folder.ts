@@ -24,7 +24,7 @@ export { BUNDLE_MARKER };
 /** The file that marks a working folder whose run has not finished (or was killed). */
 export const INCOMPLETE_MARKER = 'INCOMPLETE.txt';
 
-/** One run's evidence bundle on its way to --out. */
+/** One run's evidence bundle on its way to --out (for `coverage`, --out itself: folderInPlace). */
 export interface EvidenceBundle {
   /** Where the bundle ends up (--out), as given. */
   readonly outDir: string;
@@ -244,4 +244,26 @@ export async function openBundle(outDir: string, runId: string): Promise<Evidenc
       await release();
     },
   };
+}
+
+/**
+ * The output folder as it is, for a run that writes its files into it beside what it holds (`coverage`'s
+ * org-snapshot.json and coverage.json): no lock, no working folder, nothing to move.
+ */
+export function folderInPlace(outDir: string): EvidenceBundle {
+  return {
+    outDir,
+    dir: outDir,
+    finalPath: (file) => file,
+    commit: () => Promise.resolve([]),
+    discard: () => Promise.resolve(),
+  };
+}
+
+/** Where a run writes: its evidence bundle (see openBundle), or for `coverage` the output folder in place. */
+export async function openOutput(
+  input: { output: 'bundle' | 'coverage-files'; outDir: string },
+  runId: string,
+): Promise<EvidenceBundle> {
+  return input.output === 'bundle' ? openBundle(input.outDir, runId) : folderInPlace(input.outDir);
 }

@@ -32,13 +32,16 @@ export interface Deliveries {
   jobSummary: boolean;
 }
 
-/** Where and how the run delivers. */
-export interface DeliverInput extends Deliveries {
+/** Where and how the run delivers: the evidence bundle and its deliveries, or (`coverage`) the files alone. */
+export type DeliverInput = {
+  /** The bundle's working folder, or for `coverage` the output folder as it is (folderInPlace). */
   bundle: EvidenceBundle;
-  config: Pick<Config, 'email' | 'deliver'>;
   /** The audited day, which names the bundle's folder in the bucket. */
   date: string;
-}
+} & (
+  | { output: 'bundle'; deliveries: Deliveries; config: Pick<Config, 'email' | 'deliver'> }
+  | { output: 'coverage-files' }
+);
 
 /** Writes the rendered files into the bundle's working folder; returns their paths. */
 async function writeBundleFiles(dir: string, files: readonly RenderedFile[]): Promise<string[]> {
@@ -55,7 +58,7 @@ async function writeBundleFiles(dir: string, files: readonly RenderedFile[]): Pr
 /** The digest by email, when the config has an email section: a failure is returned. */
 async function sendDigest(
   rendered: RenderedRun,
-  config: DeliverInput['config'],
+  config: Pick<Config, 'email'>,
   deps: { log: Logger; clients: ClientFactory },
 ): Promise<RunErrorEntry[]> {
   if (!config.email) return [];
@@ -82,18 +85,20 @@ export async function deliverRun(
   input: DeliverInput,
   deps: { log: Logger; clients: ClientFactory },
 ): Promise<string[]> {
-  const { bundle, config } = input;
+  // `coverage` writes its two files where they go; a failure to write them ends the command.
+  if (input.output === 'coverage-files') return writeBundleFiles(input.bundle.dir, rendered.files);
+  const { bundle, config, deliveries } = input;
   const { log } = deps;
   const deliveredFrom = run.errors.length;
   const files = await writeBundleFiles(bundle.dir, rendered.files);
-  if (input.email) run.errors.push(...(await sendDigest(rendered, config, deps)));
-  const s3 = input.s3 ? config.deliver?.s3 : undefined;
+  if (deliveries.email) run.errors.push(...(await sendDigest(rendered, config, deps)));
+  const s3 = deliveries.s3 ? config.deliver?.s3 : undefined;
   const store = { clients: deps.clients, date: input.date, runId: run.facts.runId };
   const stored = s3 ? await storeEvidence(bundle.dir, s3, { ...store, only: 'files' }) : undefined;
   if (stored?.error) run.errors.push(stored.error);
   if (stored) run.facts.delivery = { ...run.facts.delivery, s3: stored.facts };
   // After the evidence upload, so the ping can say whether the run (the upload included) is complete.
-  const webhook = input.webhook ? config.deliver?.webhook : undefined;
+  const webhook = deliveries.webhook ? config.deliver?.webhook : undefined;
   if (webhook) {
     const ping = await postWebhook(findingsDocument(run), input.date, webhook);
     run.facts.delivery = { ...run.facts.delivery, webhook: ping.facts };
@@ -113,7 +118,7 @@ export async function deliverRun(
   for (const e of placed) log.error('evidence not delivered', { file: e.id, message: e.message });
   run.errors.push(...placed);
   const delivery = run.errors.slice(deliveredFrom);
-  if (input.jobSummary && rendered.model) {
+  if (deliveries.jobSummary && rendered.model) {
     const summary = await writeJobSummary(
       renderJobSummary(withLateProblems(rendered.model, delivery), run.facts.delivery),
     );

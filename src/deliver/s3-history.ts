@@ -60,16 +60,30 @@ export function s3History(
   return source;
 }
 
+/** What says where a run's previous history is. */
+export type HistoryInput =
+  | {
+      output: 'bundle';
+      outDir: string;
+      /** Where the previous history is, when the caller says (the tests' earlier folder). */
+      history?: HistorySource;
+      deliveries: { s3: boolean };
+    }
+  | { output: 'coverage-files' };
+
 /**
- * Where a run reads the previous days' history: with the bundle kept in S3, the bucket first (a CI runner's
- * output folder does not survive), then the previous bundle in --out.
+ * Where a run reads the previous days' history: the input's when given; else, with the bundle kept in S3,
+ * the bucket first (a CI runner's output folder does not survive), then the previous bundle in --out. A run
+ * without a bundle (`coverage`) has none: history is kept in bundles, and it judges no rule finding.
  */
 export function previousHistory(
-  outDir: string,
+  input: HistoryInput,
   config: Pick<Config, 'deliver' | 'history'>,
-  run: { clients: ClientFactory; date: string; s3: boolean },
-): HistorySource {
-  const s3 = run.s3 ? config.deliver?.s3 : undefined;
+  run: { clients: ClientFactory; date: string },
+): HistorySource | undefined {
+  if (input.output === 'coverage-files') return undefined;
+  if (input.history) return input.history;
+  const s3 = input.deliveries.s3 ? config.deliver?.s3 : undefined;
   const bucket = s3 ? [s3History(s3, { ...run, days: config.history.days })] : [];
-  return firstHistory([...bucket, folderHistory(outDir)]);
+  return firstHistory([...bucket, folderHistory(input.outDir)]);
 }

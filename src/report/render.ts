@@ -10,6 +10,7 @@ import { sha256 } from '../shared/hash.js';
 import type { Logger } from '../shared/log.js';
 import type { CoverageInput } from '../trails/coverage.js';
 import { orgSnapshotText } from '../trails/snapshot.js';
+import { renderCoverageFiles } from './coverage-files.js';
 import type { DigestEmail } from './email.js';
 import { findingsCsv, findingsJsonLines } from './finding-list.js';
 import { renderReport, reportInputFromRun, reportPreflight, type RenderedFile } from './index.js';
@@ -27,17 +28,23 @@ export interface RenderedRun {
 }
 
 /** What rendering takes besides the run: the catalogue, the coverage, the history to carry forward. */
-export interface RenderInput {
+export type RenderInput = {
   rules: readonly RuleDefinition[];
   coverage: CoverageInput | undefined;
   /** The classify stage's history, carried forward into this bundle for the next run to read. */
   classified: { next: History };
-  /** Render the digest and the evidence PDF too (`scan` without --report renders only the data files). */
-  report: boolean;
-  config: Pick<Config, 'report'>;
-  /** The run's clock: when the report is generated. */
-  clock: () => Date;
-}
+} & (
+  | {
+      /** The evidence bundle: findings.json and the rest. */
+      output: 'bundle';
+      /** Render the digest and the evidence PDF too (`scan` without --report renders only the data files). */
+      report: boolean;
+      config: Pick<Config, 'report'>;
+      /** The run's clock: when the report is generated. */
+      clock: () => Date;
+    }
+  | { /** `coverage`: the org snapshot and coverage.json alone. */ output: 'coverage-files' }
+);
 
 /** The exact SQL a rule ran, with its bound parameters, as queries/<rule id>.sql holds it. */
 function queryFile(run: RuleRun): RenderedFile {
@@ -50,13 +57,21 @@ function queryFile(run: RuleRun): RenderedFile {
   return { name: `queries/${run.ruleId}.sql`, bytes: `${header.join('\n')}\n${run.sql}` };
 }
 
-/** Renders every file of the run's bundle in memory. Report problems are added to `run.errors`. */
+/** The files of a run that audits coverage alone: nothing after them to list, no digest. */
+function renderCoverageOnly(run: AuditRun, coverage: CoverageInput | undefined): RenderedRun {
+  // A coverage run always has a coverage audit: without one there is nothing to write (a bug, not an input).
+  if (!coverage) throw new Error('a coverage run was started without a coverage source');
+  return { files: renderCoverageFiles(run, coverage), errorsInFindings: run.errors.length };
+}
+
+/** Renders every file of the run's bundle (or coverage files) in memory. Report problems are added to `run.errors`. */
 export async function renderRun(
   run: AuditRun,
   input: RenderInput,
   deps: { log: Logger },
 ): Promise<RenderedRun> {
   const { log } = deps;
+  if (input.output === 'coverage-files') return renderCoverageOnly(run, input.coverage);
   const settings = input.config.report;
   const pdf = { pdf: settings.pdf, ...(settings.browserPath ? { browserPath: settings.browserPath } : {}) };
   // Known before rendering (no browser for the PDF): findings.json itself says it.

@@ -164,6 +164,32 @@ export interface QueryInput extends Omit<EngineInput, 'snapshot'> {
   coverage: CoverageInput | undefined;
 }
 
+/** A run that queries no window (`trailwatch coverage`: the trails alone): no log is read, no rule runs. */
+export interface NoWindow {
+  config: Pick<Config, 'engine'>;
+  window: null;
+}
+
+/** The query stage of a run that queries no window: nothing read, no rule run, nothing missed. */
+function windowNotQueried(config: Pick<Config, 'engine'>): QueriedWindow {
+  return {
+    findings: [],
+    facts: {
+      window: { since: null, until: null },
+      engine: config.engine.type,
+      source: 'none (no window queried)',
+      filesRead: 0,
+      eventsRead: 0,
+      duplicateEvents: 0,
+      bytesRead: 0,
+      rules: [],
+    },
+    errors: [],
+    projection: [],
+    gaps: [],
+  };
+}
+
 /**
  * The accounts coverage says a trail logs, of which the logs read held no event. Each is an error, not a
  * warning: trailwatch cannot tell a quiet account from logs that never reached the source (a sync that
@@ -224,12 +250,13 @@ export function athenaCostOf(detected: DetectResult, usdPerTerabyte: number): At
   return athenaCost(detected.stage ? [detected.stage.bytesRead, ...scans] : scans, usdPerTerabyte);
 }
 
-/** Opens the engine, stages the window once, runs every rule, and closes the engine. */
+/** Opens the engine, stages the window once, runs every rule, and closes the engine (no window: none of it). */
 export async function queryWindow(
-  input: QueryInput,
+  input: QueryInput | NoWindow,
   rules: readonly RuleDefinition[],
   deps: { log: Logger; clients: ClientFactory },
 ): Promise<QueriedWindow> {
+  if (input.window === null) return windowNotQueried(input.config);
   const snapshot = input.coverage?.snapshot;
   const opened = await openEngine({ ...input, ...(snapshot ? { snapshot } : {}) }, deps);
   let detected: DetectResult;

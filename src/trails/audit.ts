@@ -1,4 +1,4 @@
-// The coverage audit as one step, shared by the `coverage` command, the daily run and the demo: collect an
+// The coverage audit as one step, which every run with trail coverage takes (trails/coverage.ts): collect an
 // org snapshot (or load a saved one), then evaluate it.
 import type { Config } from '../config/schema.js';
 import type { AwsDeps } from '../aws/clients.js';

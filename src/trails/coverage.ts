@@ -6,12 +6,17 @@ import type { Config } from '../config/schema.js';
 import type { CoverageFinding, CoverageSummary } from '../model.js';
 import type { RunErrorEntry } from '../shared/errors.js';
 import type { Logger } from '../shared/log.js';
+import { startProgress } from '../shared/progress.js';
 import { auditCoverage } from './audit.js';
 import type { CoverageCell } from './evaluate.js';
 import type { OrgSnapshot } from './snapshot.js';
 
-/** Where a run's trail coverage comes from: AWS, a saved org snapshot, or nowhere (a scan of local files). */
-export type CoverageSource = { from: 'aws' } | { from: 'snapshot'; file: string } | { from: 'none' };
+/**
+ * Where a run's trail coverage comes from: AWS (reporting the accounts audited as it goes when `progress`, as
+ * `trailwatch coverage` does), a saved org snapshot, or nowhere (a scan of local files).
+ */
+export type CoverageSource =
+  { from: 'aws'; progress?: boolean } | { from: 'snapshot'; file: string } | { from: 'none' };
 
 /** Trail coverage results of the run (from a live collection or a snapshot). */
 export interface CoverageInput {
@@ -37,6 +42,9 @@ export async function auditTrails(
   const audit = await auditCoverage(config, deps.log, {
     ...(source.from === 'snapshot' ? { snapshotFile: source.file } : {}),
     ...(deps.aws ? { deps: deps.aws } : {}),
+    ...(source.from === 'aws' && source.progress
+      ? { progress: (total: number) => startProgress('auditing accounts', total, deps.log) }
+      : {}),
   });
   return {
     findings: audit.result.findings,

@@ -37,6 +37,7 @@ beforeAll(async () => {
         coverage: { from: 'snapshot', file: DEMO_SNAPSHOT },
         logs: join(logs, 'AWSLogs'),
         outDir,
+        output: 'bundle',
         report: false,
         deliveries: { email: false, s3: false, webhook: false, jobSummary: false },
         ...(previous ? { history: folderHistory(previous) } : {}),

@@ -32,6 +32,7 @@ export async function runDaily(options: DailyRunOptions): Promise<FindingsFile> 
       coverage: options.orgSnapshot ? { from: 'snapshot', file: options.orgSnapshot } : { from: 'aws' },
       logs: config.engine.duckdb.logs ?? '',
       outDir: options.outDir,
+      output: 'bundle',
       report: true,
       deliveries: { email: options.email !== false, s3: true, webhook: true, jobSummary: true },
     },
