@@ -4,6 +4,7 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
+import { groupFindings, groupingOfRules } from '../src/classify/group.js';
 import type { Finding, RuleRun } from '../src/model.js';
 import type { CoverageMatrixCell, DigestRule, ReportInput } from '../src/report/model/index.js';
 import { buildDigestModel } from '../src/report/model/index.js';
@@ -137,6 +138,8 @@ export function syntheticReportInput(count = 10_000, ruleCount = 20, accountCoun
       complete: true,
     },
     findings,
+    // As the classify stage groups them.
+    groups: groupFindings(findings, groupingOfRules(rules)),
     coverage: matrix
       .filter((c) => c.status === 'problem')
       .map((c) => ({

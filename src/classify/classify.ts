@@ -5,7 +5,7 @@ import { suppressionLabel } from '../config/suppressions.js';
 import type { CoverageFinding, Finding, Risk, SuppressionRef, SuppressionStatus, Tier } from '../model.js';
 import type { RawFinding } from '../rules/evaluate.js';
 import type { RunErrorEntry } from '../shared/errors.js';
-import { DEFAULT_GROUPING, groupKeyOf, type GroupingOf } from './group.js';
+import { DEFAULT_GROUPING, groupFindings, groupKeyOf, type FindingGroup, type GroupingOf } from './group.js';
 import { baselineFrom, type HistoryDay } from './history.js';
 import { compileSuppression, type MatchSubject } from './match.js';
 import { withConfiguredTierAndRisk, type RuleDefaults } from './overrides.js';
@@ -46,6 +46,11 @@ export interface ClassifyInput {
 /** The classified run. */
 export interface Classified {
   findings: Finding[];
+  /**
+   * The findings grouped (each rule with its grouping; tier and suppression apart), in the order of their
+   * first finding: the rows the digest and evidence show.
+   */
+  groups: FindingGroup[];
   coverage: CoverageFinding[];
   suppressions: SuppressionStatus[];
   /** Warnings for the run's errors: every expired suppression, with what it shows again. */
@@ -79,7 +84,8 @@ function compareFindings(a: Finding, b: Finding): number {
  * alike (the first active suppression that matches wins; a suppressed finding is kept and marked with it);
  * judges each finding's group new or recurring against the history's previous days (and a watched
  * principal's source IP new or not); orders findings (alerts first, then by risk, rule and time); and reports
- * what each suppression did: how many it hid, or, once expired, how many it shows again.
+ * what each suppression did: how many it hid, or, once expired, how many it shows again; and groups the
+ * findings as each rule says (the digest's rows).
  */
 export function classify(input: ClassifyInput): Classified {
   const compiled = input.suppressions.map((s, index) => ({
@@ -162,7 +168,7 @@ export function classify(input: ClassifyInput): Classified {
       message: `suppression ${s.id} (${s.rule}) expired on ${s.expires} — ${s.shownAgain} finding${s.shownAgain === 1 ? '' : 's'} shown again (${s.reason})`,
       severity: 'warning',
     }));
-  return { findings, coverage, suppressions, warnings };
+  return { findings, groups: groupFindings(findings, groupingOf), coverage, suppressions, warnings };
 }
 
 /** Suppressions that expire within EXPIRY_WARNING_DAYS of the run's date (still active). */

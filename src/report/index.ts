@@ -1,6 +1,7 @@
 // Renders the report files of a run in memory: digest.html and digest.txt (the email's two parts) and
 // evidence.pdf. A missing browser or a failed print is data (a RunErrorEntry the digest itself shows), never
 // a crash. Delivery writes them.
+import type { FindingGroup } from '../classify/group.js';
 import type { RunErrorEntry } from '../shared/errors.js';
 import { errorMessage } from '../shared/errors.js';
 import type { Logger } from '../shared/log.js';
@@ -19,6 +20,8 @@ export type { ReportInput } from './model/index.js';
 /** The run as a scan hands it to its report writer (the shape of scan.ts's ReportContext). */
 export interface RunForReport {
   doc: FindingsFile;
+  /** The classify stage's groups of the document's findings. */
+  groups: FindingGroup[];
   rules: readonly DigestRule[];
   findingsSha256: string;
   coverage?: {
@@ -36,6 +39,7 @@ export function reportInputFromRun(
   const input: ReportInput = {
     facts: run.doc.run,
     findings: run.doc.findings,
+    groups: run.groups,
     coverage: run.doc.coverage,
     errors: run.doc.errors,
     rules: run.rules.map((r) => ({

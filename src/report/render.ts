@@ -2,6 +2,7 @@
 // findings.json is rendered first and its bytes hashed here, so the evidence can quote the hash; problems met
 // after it (a PDF that could not be printed) are added to the run and listed by the manifest.
 import type { Config } from '../config/schema.js';
+import type { FindingGroup } from '../classify/group.js';
 import type { History } from '../classify/history.js';
 import { HISTORY_FILE } from '../classify/history.js';
 import { findingsDocument, type AuditRun, type RuleRun } from '../model.js';
@@ -31,8 +32,8 @@ export interface RenderedRun {
 export type RenderInput = {
   rules: readonly RuleDefinition[];
   coverage: CoverageInput | undefined;
-  /** The classify stage's history, carried forward into this bundle for the next run to read. */
-  classified: { next: History };
+  /** The classify stage's finding groups, and its history, carried forward into this bundle for the next run. */
+  classified: { groups: FindingGroup[]; next: History };
 } & (
   | {
       /** The evidence bundle: findings.json and the rest. */
@@ -98,6 +99,7 @@ export async function renderRun(
     reportInputFromRun(
       {
         doc,
+        groups: input.classified.groups,
         rules: input.rules,
         findingsSha256: sha256(findingsJson),
         ...(input.coverage ? { coverage: input.coverage } : {}),

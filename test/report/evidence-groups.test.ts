@@ -8,6 +8,7 @@ import {
   EVIDENCE_IDS_PER_ROW,
   evidenceGroup,
 } from '../../src/report/evidence-groups.js';
+import { withGroups } from '../fixtures/sample-org.js';
 
 const HASHES = { csv: 'c'.repeat(64), jsonl: 'd'.repeat(64) };
 
@@ -17,13 +18,13 @@ const HASHES = { csv: 'c'.repeat(64), jsonl: 'd'.repeat(64) };
  */
 function manyRows(count: number, rules: number, accounts: number): ReportInput {
   const input = syntheticReportInput(count, rules, accounts);
-  return {
+  return withGroups({
     ...input,
     findings: input.findings.map((f, i) => ({
       ...f,
       principal: `arn:aws:iam::${f.accountId ?? ''}:user/u-${i % 997}`,
     })),
-  };
+  });
 }
 
 describe('a rule group in the evidence', () => {

@@ -8,7 +8,7 @@ import {
 } from '../../src/report/model/index.js';
 import type { RunErrorEntry } from '../../src/shared/errors.js';
 import { athenaCost } from '../../src/shared/athena-cost.js';
-import { cleanReportInput, makeFinding, sampleReportInput } from '../fixtures/sample-org.js';
+import { cleanReportInput, makeFinding, sampleReportInput, withGroups } from '../fixtures/sample-org.js';
 
 describe('buildDigestModel', () => {
   it('puts alerts before review items, high risk first, and counts each tier', () => {
@@ -101,7 +101,7 @@ describe('buildDigestModel', () => {
     const hidden = [1, 2, 3, 4, 5, 6].map((i) =>
       makeFinding({ ruleId: 'root-usage', eventId: `root-${i}`, suppressed: true, suppression }),
     );
-    const model = buildDigestModel({ ...cleanReportInput(), findings: hidden });
+    const model = buildDigestModel(withGroups({ ...cleanReportInput(), findings: hidden }));
 
     expect(model.clean).toBe(false);
     expect(model.cleanLine).toBe('');
@@ -326,6 +326,7 @@ describe('reportInputFromRun', () => {
           coverageSummary: sample.coverageSummary,
           errors: [],
         },
+        groups: sample.groups,
         rules: sample.rules,
         findingsSha256: 'b'.repeat(64),
         coverage: { matrix: sample.coverageMatrix, accounts: sample.accounts },

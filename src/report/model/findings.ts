@@ -1,8 +1,8 @@
 // Sections 4 and 5 of the digest, "Alerts" and "To review": the unsuppressed findings by tier and rule, each
 // rule with what it says (why it matters, what to do next) and its rows: the finding groups of the classify
 // stage (one principal doing one thing in one account, however often), new ones first. The suppressed
-// section groups its findings the same way.
-import { groupFindings, groupingOfRules, type FindingGroup, type GroupingOf } from '../../classify/group.js';
+// section shows its groups the same way.
+import type { FindingGroup } from '../../classify/group.js';
 import type { Finding, Risk, SuppressionRef } from '../../model.js';
 import { cloudTrailEventUrl } from '../../shared/console-link.js';
 import {
@@ -91,23 +91,22 @@ function compareRows(a: FindingGroup, b: FindingGroup): number {
 }
 
 /**
- * Findings by tier and rule, rules with something new first, then the worst; each lists every row (finding
- * group) and the first `maxEvents` rows.
+ * Finding groups by tier and rule, rules with something new first, then the worst; each lists every row
+ * (finding group) and the first `maxEvents` rows.
  */
 export function buildGroups(
-  findings: Finding[],
+  findingGroups: readonly FindingGroup[],
   rules: Map<string, DigestRule>,
   nameOf: NameOf,
   maxEvents: number,
-  groupingOf: GroupingOf = groupingOfRules([...rules.values()]),
 ): DigestGroup[] {
-  // Grouped by tier and rule: a rule whose row escalates one finding to an alert (a snapshot shared
-  // publicly) shows it among the alerts and its other findings among the review items.
-  const byRule = new Map<string, Finding[]>();
-  for (const finding of findings) {
-    const key = `${finding.tier}\u0000${finding.ruleId}`;
+  // By tier and rule: a rule whose row escalates one finding to an alert (a snapshot shared publicly) shows
+  // it among the alerts and its other findings among the review items.
+  const byRule = new Map<string, FindingGroup[]>();
+  for (const group of findingGroups) {
+    const key = `${group.tier}\u0000${group.ruleId}`;
     const list = byRule.get(key) ?? [];
-    list.push(finding);
+    list.push(group);
     byRule.set(key, list);
   }
   const groups: DigestGroup[] = [];
@@ -116,19 +115,19 @@ export function buildGroups(
     if (!first) continue;
     const ruleId = first.ruleId;
     const rule = rules.get(ruleId);
+    // A finding carries the tier and risk the config gave it (a group its worst); the rule file's are the fallback.
     const risk = list.reduce<Risk>(
-      (worst, f) => (RISK_ORDER[f.risk] < RISK_ORDER[worst] ? f.risk : worst),
+      (worst, g) => (RISK_ORDER[g.risk] < RISK_ORDER[worst] ? g.risk : worst),
       first.risk,
     );
-    // A finding carries the tier and risk the config gave it; the rule file's values are the fallback.
-    const rows = groupFindings(list, groupingOf).sort(compareRows);
+    const rows = [...list].sort(compareRows);
     const events = rows.map((g) => toRow(g, nameOf));
     groups.push({
       ruleId: display(ruleId, 80),
       title: display(rule?.title ?? ruleId, 120),
       tier: first.tier,
       risk,
-      count: list.length,
+      count: rows.reduce((sum, g) => sum + g.count, 0),
       rows: rows.length,
       newRows: rows.filter((g) => g.novelty === 'new').length,
       recurringRows: rows.filter((g) => g.novelty === 'recurring').length,
@@ -162,7 +161,7 @@ export function findingSections(
   nameOf: NameOf,
 ): Pick<DigestModel, 'alertGroups' | 'reviewGroups' | 'firedRules'> {
   const maxEvents = Math.max(0, Math.floor(input.options.maxEventsPerGroup));
-  const active = input.findings.filter((f) => !f.suppressed);
+  const active = input.groups.filter((g) => !g.suppressed);
   const groups = buildGroups(active, rulesById(input), nameOf, maxEvents);
   return {
     alertGroups: groups.filter((g) => g.tier === 'alert'),

@@ -32,7 +32,12 @@ export function suppressedSection(
 ): Pick<DigestModel, 'suppressed' | 'suppressedGroups'> {
   const maxEvents = Math.max(0, Math.floor(input.options.maxEventsPerGroup));
   const suppressedFindings = input.findings.filter((f) => f.suppressed);
-  const suppressedGroups = buildGroups(suppressedFindings, rulesById(input), nameOf, maxEvents);
+  const suppressedGroups = buildGroups(
+    input.groups.filter((g) => g.suppressed),
+    rulesById(input),
+    nameOf,
+    maxEvents,
+  );
   const suppressedCoverage = input.coverage
     .filter((c) => c.suppressed)
     .map((c) => toCoverageProblem(c, nameOf));

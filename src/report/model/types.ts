@@ -11,6 +11,7 @@ import type {
   SuppressionStatus,
   Tier,
 } from '../../model.js';
+import type { FindingGroup } from '../../classify/group.js';
 import type { RuleDefinition } from '../../rules/types.js';
 import type { CoverageCell } from '../../trails/evaluate.js';
 import type { RunErrorEntry } from '../../shared/errors.js';
@@ -28,6 +29,8 @@ export type CoverageMatrixCell = CoverageCell;
 export interface ReportInput {
   facts: RunFacts;
   findings: Finding[];
+  /** The classify stage's groups of `findings` (classify/group.ts): the rows of the rules' sections. */
+  groups: FindingGroup[];
   coverage: CoverageFinding[];
   coverageSummary?: CoverageSummary;
   /** Every configured suppression and what it did (findings.json's `suppressions`). */
