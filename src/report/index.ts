@@ -7,7 +7,7 @@ import { errorMessage } from '../shared/errors.js';
 import type { Logger } from '../shared/log.js';
 import type { CoverageSummary, FindingsFile } from '../model.js';
 import type { CoverageMatrixCell, DigestModel, DigestRule, ReportInput } from './model/index.js';
-import { buildDigestModel } from './model/index.js';
+import { buildDigestModel, withPdfOutcome } from './model/index.js';
 import type { DigestEmail } from './email.js';
 import { renderDigestEmail } from './email.js';
 import { renderEvidenceHtml } from './evidence.js';
@@ -70,12 +70,16 @@ export interface RenderedFile {
   bytes: string | Uint8Array;
 }
 
+/**
+ * How evidence.pdf is printed in this run, decided once (lookUpBrowser): not at all (report.pdf off), with
+ * the browser found, or not, for want of one (the reason is an error the run reports).
+ */
+export type PdfBrowser = { pdf: false } | { pdf: true; path: string } | { pdf: true; missing: RunErrorEntry };
+
 /** How to render the report. */
 export interface ReportOptions {
-  /** Print evidence.pdf (config `report.pdf`). */
-  pdf: boolean;
-  /** Config `report.browserPath`; PUPPETEER_EXECUTABLE_PATH and the usual install places come next. */
-  browserPath?: string;
+  /** The browser that prints evidence.pdf, looked up once per run (lookUpBrowser). */
+  browser: PdfBrowser;
   paper: Paper;
   /** SHA-256 of the bundle's findings.csv and findings.jsonl, printed by the evidence. */
   findingList?: FindingListHashes;
@@ -121,71 +125,79 @@ function missingBrowserMessage(configured: string | undefined): string {
 }
 
 /**
- * What is already known to fail before anything is rendered: no browser for the PDF. Run first, so
- * findings.json can say it (the PDF that would quote its hash will not exist).
+ * Looks up the browser that prints evidence.pdf (config `report.pdf` and `report.browserPath`;
+ * PUPPETEER_EXECUTABLE_PATH and the usual install places come next). Once per run, before anything is
+ * rendered, so findings.json can say when there is none (the PDF that would quote its hash will not exist).
  */
-export function reportPreflight(options: Pick<ReportOptions, 'pdf' | 'browserPath'>): RunErrorEntry[] {
-  if (!options.pdf || findBrowser({ configured: options.browserPath })) return [];
-  return [
-    {
+export function lookUpBrowser(options: { pdf: boolean; browserPath?: string }): PdfBrowser {
+  if (!options.pdf) return { pdf: false };
+  const path = findBrowser({ configured: options.browserPath });
+  if (path) return { pdf: true, path };
+  return {
+    pdf: true,
+    missing: {
       scope: 'report',
       id: 'evidence.pdf',
       code: 'pdf-browser-missing',
       message: missingBrowserMessage(options.browserPath),
     },
-  ];
+  };
 }
 
-/** Renders the digest and evidence from `input`, in memory. Browser problems become error entries. */
+/** Whether two run errors say the same thing (the same scope, id and code). */
+function sameError(a: RunErrorEntry, b: RunErrorEntry): boolean {
+  return a.scope === b.scope && a.id === b.id && a.code === b.code;
+}
+
+/**
+ * Renders the digest and evidence from `input`, in memory, from one digest model: the PDF prints it, and the
+ * digest shows it with the print's outcome added (where the full list is, what went wrong). Browser problems
+ * become error entries.
+ */
 export async function renderReport(input: ReportInput, options: ReportOptions): Promise<RenderedReport> {
   const log = options.log.child({ stage: 'report' });
   const files: RenderedFile[] = [];
   const errors: RunErrorEntry[] = [];
   let pdfWritten = false;
+  const { browser } = options;
+  const printed = buildDigestModel({ ...input, options: { ...input.options, evidencePath: 'evidence.pdf' } });
 
-  if (options.pdf) {
-    const browserPath = findBrowser({ configured: options.browserPath });
-    if (!browserPath) {
-      errors.push(...reportPreflight(options));
-      log.warn('no browser: evidence.pdf not written', { hint: INSTALL_BROWSER_HINT });
-    } else {
-      const started = Date.now();
-      const model = buildDigestModel({
-        ...input,
-        options: { ...input.options, evidencePath: 'evidence.pdf' },
+  if (browser.pdf && 'missing' in browser) {
+    errors.push(browser.missing);
+    log.warn('no browser: evidence.pdf not written', { hint: INSTALL_BROWSER_HINT });
+  } else if (browser.pdf) {
+    const started = Date.now();
+    try {
+      const findingList = options.findingList ? { findingList: options.findingList } : {};
+      const pdf = await printPdf(renderEvidenceHtml(printed, findingList), {
+        browserPath: browser.path,
+        paper: options.paper,
+        title: `${printed.organization} — CloudTrail audit evidence`,
+        date: printed.date,
+        repaginate:
+          evidenceRows(printed) <= REPAGINATE_MAX_ROWS
+            ? (pages) => renderEvidenceHtml(printed, { pages, ...findingList })
+            : undefined,
       });
-      try {
-        const findingList = options.findingList ? { findingList: options.findingList } : {};
-        const pdf = await printPdf(renderEvidenceHtml(model, findingList), {
-          browserPath,
-          paper: options.paper,
-          title: `${model.organization} — CloudTrail audit evidence`,
-          date: model.date,
-          repaginate:
-            evidenceRows(model) <= REPAGINATE_MAX_ROWS
-              ? (pages) => renderEvidenceHtml(model, { pages, ...findingList })
-              : undefined,
-        });
-        files.push({ name: 'evidence.pdf', bytes: pdf });
-        pdfWritten = true;
-        log.info('evidence printed', { bytes: pdf.byteLength, seconds: (Date.now() - started) / 1000 });
-      } catch (error) {
-        errors.push({
-          scope: 'report',
-          id: 'evidence.pdf',
-          code: 'pdf-failed',
-          message: `evidence.pdf could not be printed with ${browserPath}: ${errorMessage(error)}`,
-        });
-        log.error('evidence.pdf could not be printed', { browserPath, error });
-      }
+      files.push({ name: 'evidence.pdf', bytes: pdf });
+      pdfWritten = true;
+      log.info('evidence printed', { bytes: pdf.byteLength, seconds: (Date.now() - started) / 1000 });
+    } catch (error) {
+      errors.push({
+        scope: 'report',
+        id: 'evidence.pdf',
+        code: 'pdf-failed',
+        message: `evidence.pdf could not be printed with ${browser.path}: ${errorMessage(error)}`,
+      });
+      log.error('evidence.pdf could not be printed', { browserPath: browser.path, error });
     }
   }
 
-  // The digest is built last so that it reports what happened to the PDF and points to what exists.
-  const model = buildDigestModel({
-    ...input,
-    errors: [...input.errors, ...errors],
-    options: { ...input.options, evidencePath: pdfWritten ? 'evidence.pdf' : 'findings.json' },
+  // The digest reports what happened to the PDF (a problem the run's errors do not hold yet) and points to
+  // what exists.
+  const model = withPdfOutcome(printed, {
+    written: pdfWritten,
+    problems: errors.filter((e) => !input.errors.some((known) => sameError(known, e))),
   });
   let email: DigestEmail | null = null;
   try {

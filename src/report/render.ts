@@ -14,7 +14,7 @@ import { orgSnapshotText } from '../trails/snapshot.js';
 import { renderCoverageFiles } from './coverage-files.js';
 import type { DigestEmail } from './email.js';
 import { findingsCsv, findingsJsonLines } from './finding-list.js';
-import { renderReport, reportInputFromRun, reportPreflight, type RenderedFile } from './index.js';
+import { lookUpBrowser, renderReport, reportInputFromRun, type RenderedFile } from './index.js';
 import type { DigestModel } from './model/index.js';
 import { toOcsfFindings } from './ocsf.js';
 
@@ -74,9 +74,9 @@ export async function renderRun(
   const { log } = deps;
   if (input.output === 'coverage-files') return renderCoverageOnly(run, input.coverage);
   const settings = input.config.report;
-  const pdf = { pdf: settings.pdf, ...(settings.browserPath ? { browserPath: settings.browserPath } : {}) };
-  // Known before rendering (no browser for the PDF): findings.json itself says it.
-  const known = input.report ? reportPreflight(pdf) : [];
+  // The browser is looked up once: a missing one is known before rendering, and findings.json says it.
+  const browser = input.report ? lookUpBrowser(settings) : { pdf: false as const };
+  const known = browser.pdf && 'missing' in browser ? [browser.missing] : [];
   run.errors.push(...known);
   const doc = findingsDocument(run);
   const errorsInFindings = run.errors.length;
@@ -107,7 +107,7 @@ export async function renderRun(
       { maxEventsPerGroup: settings.maxEventsPerGroup, generatedAt: input.clock().toISOString() },
     ),
     {
-      ...pdf,
+      browser,
       paper: settings.paper,
       findingList: { csv: sha256(csv), jsonl: sha256(jsonl) },
       log,

@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { syntheticReportInput } from '../../bench/report.js';
 import {
   evidenceRows,
+  lookUpBrowser,
   renderReport,
   REPAGINATE_MAX_ROWS,
   type ReportInput,
@@ -22,9 +23,20 @@ import { silentLogger } from '../../src/shared/log.js';
 import { hostileReportInput, hostileValues } from '../fixtures/hostile.js';
 import { sampleReportInput } from '../fixtures/sample-org.js';
 
-/** Renders the report in memory and writes its files into `dir`, as delivery does; returns their paths. */
-async function writeReport(dir: string, input: ReportInput, options: ReportOptions) {
-  const report = await renderReport(input, options);
+/**
+ * Renders the report in memory (the browser looked up as a run looks it up, from report.pdf and
+ * report.browserPath) and writes its files into `dir`, as delivery does; returns their paths.
+ */
+async function writeReport(
+  dir: string,
+  input: ReportInput,
+  options: Omit<ReportOptions, 'browser'> & { pdf: boolean; browserPath?: string },
+) {
+  const { pdf, browserPath, ...rest } = options;
+  const report = await renderReport(input, {
+    ...rest,
+    browser: lookUpBrowser({ pdf, ...(browserPath ? { browserPath } : {}) }),
+  });
   await mkdir(dir, { recursive: true });
   const files: string[] = [];
   for (const file of report.files) {

@@ -8,6 +8,8 @@ import { findingSections } from './findings.js';
 import { scopeSection } from './scope.js';
 import { summarySection } from './summary.js';
 import { suppressedSection } from './suppressed.js';
+import type { RunErrorEntry } from '../../shared/errors.js';
+import { withLateProblems } from './errors.js';
 import type { DigestModel, ReportInput } from './types.js';
 
 export type * from './types.js';
@@ -33,4 +35,18 @@ export function buildDigestModel(input: ReportInput): DigestModel {
   const summary = summarySection(input, { ...findings, ...coverage, ...suppressed, ...errors }); // 1. Summary
   const scope = scopeSection(input, coverage.matrix, nameOf); //               2. Scope and method
   return { ...summary, ...findings, ...coverage, ...errors, ...suppressed, ...scope };
+}
+
+/**
+ * The model with the evidence print's outcome, added after printing without building it again: where the
+ * full list is (evidence.pdf, or findings.json when none was written) and the print's problems.
+ */
+export function withPdfOutcome(
+  model: DigestModel,
+  outcome: { written: boolean; problems: readonly RunErrorEntry[] },
+): DigestModel {
+  return {
+    ...withLateProblems(model, outcome.problems),
+    evidencePath: outcome.written ? 'evidence.pdf' : 'findings.json',
+  };
 }
