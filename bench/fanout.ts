@@ -1,13 +1,16 @@
 // The fan-out bench: the collector against the fake AWS with N accounts (5,000 in npm run bench) × 17 enabled
 // regions, 50 ms latency per call and 1 % of calls throttled once, at the default concurrency and the SDK's
 // default (adaptive) retry. Reports wall time, accounts reported, calls per account (without and with the
-// retries of throttled calls) and peak memory.
+// retries of throttled calls), peak memory and trailwatch's CPU time (per account too: unlike wall time it
+// hardly depends on how loaded the machine is).
 // The fake AWS answers from a worker thread (bench/fake-worker.ts), so its CPU is not counted as trailwatch's.
 // Measured before (1,000 accounts, fake in the same process, November 2026): 19.9 s wall, 6 calls per account
 // (AssumeRole, DescribeRegions, ListTrails, DescribeTrails, GetTrailStatus, GetEventSelectors), peak RSS
 // 254-261 MB. The run is CPU-bound on SDK client creation and signing, not on the 50 ms round trips.
+import { loadavg } from 'node:os';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import { awsSection } from '../src/aws/clients.js';
 import { parseConfig } from '../src/config/load.js';
 import { silentLogger } from '../src/shared/log.js';
 import { FAKE_RUNNER_CREDENTIALS } from '../tools/fake-aws/index.js';
@@ -28,14 +31,16 @@ export async function benchFanOut(
       worker.once('message', resolve);
       worker.once('error', reject);
     });
-  const fake = (await next()) as { endpoint: string; managementAccountId: string };
+  const fake = (await next()) as { endpoint: string; managementAccountId: string; cpuSeconds: number | null };
   const config = parseConfig({});
   // memoryUsage.rss() is the cheap probe; the full memoryUsage() walks the heap and skews the timing.
   let peakRss = process.memoryUsage.rss();
   const sampler = setInterval(() => {
     peakRss = Math.max(peakRss, process.memoryUsage.rss());
   }, 100);
+  const loadAtStart = loadavg()[0] ?? 0;
   const started = performance.now();
+  const cpuStarted = process.cpuUsage();
   try {
     const snapshot = await collectOrgSnapshot(
       config,
@@ -43,6 +48,7 @@ export async function benchFanOut(
       silentLogger,
     );
     const wallSeconds = (performance.now() - started) / 1000;
+    const cpu = process.cpuUsage(cpuStarted);
     worker.postMessage('stats');
     const raw = (await next()) as {
       calls: number;
@@ -50,6 +56,7 @@ export async function benchFanOut(
       byAccount: [string, number][];
       byOperation: [string, number][];
       throttledByAccount: [string, number][];
+      cpuSeconds: number | null;
     };
     const stats = {
       ...raw,
@@ -66,15 +73,26 @@ export async function benchFanOut(
       ([id, calls]) =>
         (id === management ? calls - discoveryCalls : calls) - (stats.throttledByAccount.get(id) ?? 0),
     );
+    // CPU time of the whole process (every thread) less the fake's thread: trailwatch's own work (its
+    // JavaScript, signing, HTTP, GC), which unlike wall time does not depend on the machine's load.
+    const processCpuSeconds = (cpu.user + cpu.system) / 1e6;
+    const fakeCpuSeconds =
+      raw.cpuSeconds !== null && fake.cpuSeconds !== null ? raw.cpuSeconds - fake.cpuSeconds : Number.NaN;
+    const cpuSeconds = processCpuSeconds - fakeCpuSeconds;
     const regions = snapshot.accounts[0]?.regions.filter((r) => r.optInStatus !== 'not-opted-in').length ?? 0;
     return {
       name: 'coverage fan-out',
       accounts,
       regionsPerAccount: regions,
       latencyMsPerCall: latencyMs,
-      concurrencyGlobal: config.aws?.concurrency.global ?? 32,
-      concurrencyPerAccount: config.aws?.concurrency.perAccount ?? 8,
+      concurrencyGlobal: awsSection(config).concurrency.global,
+      concurrencyPerAccount: awsSection(config).concurrency.perAccount,
       wallSeconds: Number(wallSeconds.toFixed(2)),
+      loadAverage1mStart: Number(loadAtStart.toFixed(2)),
+      loadAverage1mEnd: Number((loadavg()[0] ?? 0).toFixed(2)),
+      cpuSeconds: Number(cpuSeconds.toFixed(2)),
+      cpuMsPerAccount: Number(((cpuSeconds * 1000) / accounts).toFixed(2)),
+      fakeCpuSeconds: Number(fakeCpuSeconds.toFixed(2)),
       accountsReported: snapshot.accounts.length,
       accountsAudited: snapshot.accounts.filter((a) => a.status === 'audited').length,
       throttledCalls: stats.throttled,

@@ -206,6 +206,10 @@ async function fanout(table: BenchTable, scale: number): Promise<void> {
     under(num('wallSeconds'), 60, '< 60 s'),
   );
   table.add(
+    "trailwatch's CPU time (all its threads, not the fake's)",
+    `${num('cpuSeconds').toFixed(1)} s, ${num('cpuMsPerAccount').toFixed(1)} ms per account; accounts in flight ${num('concurrencyGlobal')}; load ${num('loadAverage1mStart')} at the start, ${num('loadAverage1mEnd')} at the end`,
+  );
+  table.add(
     'calls per account (max, mean), without retries',
     `${num('callsPerAccountMax')}, ${num('callsPerAccountMean')}`,
     atMost(num('callsPerAccountMax'), 6, '<= 6'),

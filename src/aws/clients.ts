@@ -9,12 +9,14 @@ import { GlueClient } from '@aws-sdk/client-glue';
 import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
+import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { partition as sdkPartition } from '@aws-sdk/core/client';
 import { fromTemporaryCredentials } from '@aws-sdk/credential-providers';
 import { doesIdentityRequireRefresh, isIdentityExpired, memoizeIdentityProvider } from '@smithy/core';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider, RetryStrategyV2 } from '@smithy/types';
 import type { Config } from '../config/schema.js';
 import { awsSchema } from '../config/schema.js';
+import { sharedConnections, sharedSettings } from './connections.js';
 
 /** The `aws` section of the configuration, with its defaults applied. */
 export type AwsConfig = NonNullable<Config['aws']>;
@@ -45,7 +47,10 @@ export interface AccountClients {
   cloudTrail(region: string): CloudTrailClient;
   ec2(region: string): EC2Client;
   account(): AccountClient;
-  /** Closes every client made for this account (their sockets), once the account is done. */
+  /**
+   * Closes every client made for this account, once the account is done; the connections they share with
+   * the other accounts' clients are closed when the last account in flight is done.
+   */
   destroy(): void;
 }
 
@@ -146,18 +151,45 @@ export function createClientFactory(aws: AwsConfig, deps: AwsDeps = {}): ClientF
     : undefined;
   const source = hub ?? deps.credentials;
 
-  const auditCredentials = (accountId: string): AwsCredentialIdentityProvider =>
-    shared(
-      fromTemporaryCredentials({
-        params: {
-          RoleArn: auditRoleArn(aws, accountId, partition),
+  // The accounts' clients share one pair of keep-alive agents, sized so that no call of the fan-out waits
+  // for a socket: at most `global` accounts in flight, each with at most `perAccount` calls.
+  const connections = sharedConnections({
+    requestTimeout,
+    maxSockets: aws.concurrency.global * aws.concurrency.perAccount,
+  });
+  const settings = sharedSettings();
+  const perAccount = (region: string) => ({
+    ...common(region),
+    ...settings,
+    requestHandler: connections.handler(),
+  });
+
+  // An audit role's credentials, through AssumeRole with the runner's (or hub's) credentials. `sts` gives the
+  // STS client to call (made on first use): each account has its own, with its own adaptive retry rate, as
+  // fromTemporaryCredentials would make; unlike fromTemporaryCredentials, it shares the accounts' connections
+  // and is closed with the account's other clients.
+  const auditCredentials = (accountId: string, sts: () => STSClient): AwsCredentialIdentityProvider =>
+    shared(async () => {
+      const roleArn = auditRoleArn(aws, accountId, partition);
+      const { Credentials: c } = await sts().send(
+        new AssumeRoleCommand({
+          RoleArn: roleArn,
           RoleSessionName: aws.sessionName,
           ...(aws.externalId ? { ExternalId: aws.externalId } : {}),
-        },
-        ...(source ? { masterCredentials: source } : {}),
-        clientConfig: stsConfig,
-      }),
-    );
+        }),
+      );
+      if (!c?.AccessKeyId || !c.SecretAccessKey) {
+        throw new Error(`Invalid response from STS AssumeRole for ${roleArn}: no credentials`);
+      }
+      return {
+        accessKeyId: c.AccessKeyId,
+        secretAccessKey: c.SecretAccessKey,
+        ...(c.SessionToken ? { sessionToken: c.SessionToken } : {}),
+        ...(c.Expiration ? { expiration: c.Expiration } : {}),
+      };
+    });
+  const stsAs = (config: ReturnType<typeof common>) =>
+    new STSClient({ ...config, ...(source ? { credentials: source } : {}) });
 
   // The central account's own services (Athena over the trail bucket's table, SES for the digest) are
   // called as the runner or hub: the per-account audit roles have no business there.
@@ -169,7 +201,10 @@ export function createClientFactory(aws: AwsConfig, deps: AwsDeps = {}): ClientF
   return {
     partition,
     organizations() {
-      const credentials = aws.managementAccountId ? auditCredentials(aws.managementAccountId) : source;
+      let sts: STSClient | undefined;
+      const credentials = aws.managementAccountId
+        ? auditCredentials(aws.managementAccountId, () => (sts ??= stsAs(common(home))))
+        : source;
       return new OrganizationsClient({ ...common(home), ...(credentials ? { credentials } : {}) });
     },
     athena(region) {
@@ -191,8 +226,9 @@ export function createClientFactory(aws: AwsConfig, deps: AwsDeps = {}): ClientF
       });
     },
     forAccount(accountId) {
-      const credentials = auditCredentials(accountId);
+      const release = connections.acquire();
       const made: { destroy(): void }[] = [];
+      let sts: STSClient | undefined;
       const cloudTrails = new Map<string, CloudTrailClient>();
       const ec2s = new Map<string, EC2Client>();
       let account: AccountClient | undefined;
@@ -200,13 +236,14 @@ export function createClientFactory(aws: AwsConfig, deps: AwsDeps = {}): ClientF
         made.push(client);
         return client;
       };
+      const credentials = auditCredentials(accountId, () => (sts ??= keep(stsAs(perAccount(home)))));
       return {
         accountId,
         credentials,
         cloudTrail(region) {
           let client = cloudTrails.get(region);
           if (!client) {
-            client = keep(new CloudTrailClient({ ...common(region), credentials }));
+            client = keep(new CloudTrailClient({ ...perAccount(region), credentials }));
             cloudTrails.set(region, client);
           }
           return client;
@@ -214,19 +251,21 @@ export function createClientFactory(aws: AwsConfig, deps: AwsDeps = {}): ClientF
         ec2(region) {
           let client = ec2s.get(region);
           if (!client) {
-            client = keep(new EC2Client({ ...common(region), credentials }));
+            client = keep(new EC2Client({ ...perAccount(region), credentials }));
             ec2s.set(region, client);
           }
           return client;
         },
         account() {
           // The Account API is global; its endpoint lives in us-east-1 (aws partition).
-          account ??= keep(new AccountClient({ ...common(home), credentials }));
+          account ??= keep(new AccountClient({ ...perAccount(home), credentials }));
           return account;
         },
         destroy() {
+          // The clients' own state goes; the shared connections are closed when the last account is done.
           for (const client of made) client.destroy();
           made.length = 0;
+          release();
         },
       };
     },

@@ -1,3 +1,4 @@
+import { ListTrailsCommand } from '@aws-sdk/client-cloudtrail';
 import { DescribeRegionsCommand } from '@aws-sdk/client-ec2';
 import { describe, expect, it } from 'vitest';
 import { awsSection, createClientFactory } from '../../src/aws/clients.js';
@@ -33,6 +34,57 @@ describe('createClientFactory', () => {
         outcome: 'issued',
       },
     ]);
+  });
+
+  it("signs each account's calls with that account's own credentials, and closing one account's clients leaves the others' calls running", async () => {
+    // Each member account owns a trail named after it: ListTrails answers with the trails of whoever signed.
+    const org = generateOrg(9);
+    const members = org.accounts.slice(1);
+    for (const account of members) {
+      account.trails = [
+        {
+          name: `own-${account.id}`,
+          homeRegion: 'us-east-1',
+          isMultiRegion: false,
+          s3BucketName: `logs-${account.id}`,
+          logFileValidation: true,
+          isLogging: true,
+        },
+      ];
+    }
+    const slow = members[0]!.id;
+    const endpoint = await start(org, {
+      latencyMs: 20,
+      // One account's call is still in flight when every other account is done and has closed its clients.
+      faults: [{ kind: 'slow', accountId: slow, operation: 'ListTrails', delayMs: 500 }],
+    });
+    // One attempt: a call cut off by another account's close would fail, not be retried away.
+    const factory = createClientFactory(aws({}), fakeDeps(endpoint, 1));
+    const closed: string[] = [];
+    const trails = await Promise.all(
+      members.map(async ({ id }) => {
+        const clients = factory.forAccount(id);
+        try {
+          const [, listed] = await Promise.all([
+            clients.ec2('us-east-1').send(new DescribeRegionsCommand({})),
+            clients.cloudTrail('us-east-1').send(new ListTrailsCommand({})),
+          ]);
+          return [id, (listed.Trails ?? []).map((t) => t.Name).filter((n) => n?.startsWith('own-'))];
+        } finally {
+          clients.destroy();
+          closed.push(id);
+        }
+      }),
+    );
+    expect(Object.fromEntries(trails)).toEqual(
+      Object.fromEntries(members.map(({ id }) => [id, [`own-${id}`]])),
+    );
+    // One AssumeRole, one DescribeRegions and one ListTrails per account, each counted for its own account.
+    expect(Object.fromEntries(endpoint.stats.byAccount)).toEqual(
+      Object.fromEntries(members.map(({ id }) => [id, 3])),
+    );
+    expect(new Set(endpoint.issued.map((c) => c.accessKeyId)).size).toBe(members.length);
+    expect(closed.at(-1)).toBe(slow);
   });
 
   it('is denied without the right ExternalId', async () => {
