@@ -10,7 +10,7 @@
 import { loadavg } from 'node:os';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { awsSection } from '../src/aws/clients.js';
+import { awsSection, clientsFor } from '../src/aws/clients.js';
 import { parseConfig } from '../src/config/load.js';
 import { silentLogger } from '../src/shared/log.js';
 import { FAKE_RUNNER_CREDENTIALS } from '../tools/fake-aws/index.js';
@@ -44,7 +44,7 @@ export async function benchFanOut(
   try {
     const snapshot = await collectOrgSnapshot(
       config,
-      { endpoint: fake.endpoint, credentials: FAKE_RUNNER_CREDENTIALS },
+      clientsFor(config, { endpoint: fake.endpoint, credentials: FAKE_RUNNER_CREDENTIALS }),
       silentLogger,
     );
     const wallSeconds = (performance.now() - started) / 1000;

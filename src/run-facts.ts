@@ -1,7 +1,9 @@
 // The run as a value: how it starts (its id, clock and the one AWS client factory) and how the stages'
-// results become one AuditRun (facts, findings, errors in the order findings.json lists them).
+// results become one AuditRun (facts, findings, errors in the order findings.json lists them). It is the
+// run's own, beside run.ts, which alone calls it: not a stage, and not model.ts (ranked with shared/, which
+// may not import the stages' results this assembles, nor the client factory).
 import { randomBytes } from 'node:crypto';
-import { awsSection, createClientFactory, type AwsDeps, type ClientFactory } from './aws/clients.js';
+import { clientsFor, type AwsDeps, type ClientFactory } from './aws/clients.js';
 import type { ClassifiedRun } from './classify/run.js';
 import type { Config } from './config/schema.js';
 import type { AuditRun } from './model.js';
@@ -22,8 +24,8 @@ export interface RunStart {
   /** YYYY-MM-DD: the day suppressions' expiry is judged on. */
   today: string;
   clock: () => Date;
-  /** The run's AWS dependencies, with its one client factory (the hub-role chain is built once, here). */
-  aws: AwsDeps & { clients: ClientFactory };
+  /** The run's one AWS client factory, which every stage uses (the hub-role chain is built once, here). */
+  clients: ClientFactory;
 }
 
 /** Starts a run: its id and clock, and the one client factory every stage uses (nothing is called yet). */
@@ -34,13 +36,12 @@ export function startRun(
 ): RunStart {
   const clock = deps.clock ?? (() => new Date());
   const startedAt = clock();
-  const aws = deps.aws ?? {};
   return {
     runId: newRunId(startedAt),
     startedAt,
     today: options.today ?? startedAt.toISOString().slice(0, 10),
     clock,
-    aws: { ...aws, clients: aws.clients ?? createClientFactory(awsSection(config), aws) },
+    clients: clientsFor(config, deps.aws),
   };
 }
 

@@ -67,11 +67,11 @@ export async function runAudit(
 ): Promise<RunResult> {
   const { config, log } = { ...input, log: deps.log };
   const start = startRun(config, input, deps); // its id, clock and one AWS client factory
-  const stage = { log, clients: start.aws.clients };
+  const stage = { log, clients: start.clients };
   const out = await openOutput(input, start.runId); // the evidence's private folder, locked (coverage: --out)
   try {
     const rules = await loadCatalogue(config, start.today);
-    const coverage = await auditTrails(config, input.coverage, { log, aws: start.aws });
+    const coverage = await auditTrails(config, input.coverage, stage);
     const where = { ...input, exclude: [out.dir, out.outDir], coverage }; // the window (if any) and its logs
     const queried = await queryWindow(where, rules, stage);
     const day = input.date ?? auditedDay(queried.facts.window.since, start.startedAt);

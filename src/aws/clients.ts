@@ -32,11 +32,6 @@ export interface AwsDeps {
   credentials?: AwsCredentialIdentity | AwsCredentialIdentityProvider;
   /** Retry strategy; unset: the SDK's adaptive retry with `aws.maxAttempts`. */
   retryStrategy?: RetryStrategyV2;
-  /**
-   * The run's one client factory, built at the edge (so the hub-role chain is built once per run); unset, a
-   * stage builds one from the fields above (the `coverage` and `athena` commands, tests of one stage).
-   */
-  clients?: ClientFactory;
 }
 
 /** The clients for one audited account, all signing with that account's audit-role credentials. */
@@ -121,7 +116,16 @@ function shared(provider: AwsCredentialIdentityProvider): AwsCredentialIdentityP
   return () => memoized();
 }
 
-/** Creates the client factory for a run. */
+/**
+ * The one client factory of a run or command, from the config's aws section and the edge's deps. Built once
+ * at the edge (startRun, the `athena` commands) and passed down, so the hub-role chain is built once; the
+ * stages never build their own.
+ */
+export function clientsFor(config: Pick<Config, 'aws'>, deps: AwsDeps = {}): ClientFactory {
+  return createClientFactory(awsSection(config), deps);
+}
+
+/** Creates a client factory from an aws section (clientsFor reads it from the config). */
 export function createClientFactory(aws: AwsConfig, deps: AwsDeps = {}): ClientFactory {
   // The SDK's partition table knows every partition (aws-cn, aws-us-gov, aws-iso-b, aws-eusc…).
   const home = homeRegion(aws);

@@ -3,10 +3,11 @@
 import type { Command } from 'commander';
 import {
   awsSection,
-  createClientFactory,
+  clientsFor,
   homeRegion,
   resolveAwsRegion,
   type AwsDeps,
+  type ClientFactory,
 } from '../aws/clients.js';
 import { partitionOf, regionsOfPartition } from '../aws/regions.js';
 import { loadConfig } from '../config/load.js';
@@ -58,7 +59,7 @@ export async function loadAthenaConfig(file?: string): Promise<Config> {
  */
 export async function organizationScope(
   config: Config,
-  options: { orgSnapshot?: string; deps?: AwsDeps; log: Logger },
+  options: { orgSnapshot?: string; clients: ClientFactory; log: Logger },
 ): Promise<TableScope> {
   const regions = regionsOfPartition(partitionOf(athenaRegion(config)));
   if (options.orgSnapshot) {
@@ -72,7 +73,7 @@ export async function organizationScope(
       regions: sortedUnique([...regions, ...enabled]),
     };
   }
-  const discovery = await discoverAccounts(config, options.deps ?? {}, options.log);
+  const discovery = await discoverAccounts(config, options.clients, options.log);
   if (discovery.accounts.length === 0) {
     const why = discovery.errors.map((e) => e.message).join('; ');
     throw new InputError(
@@ -92,9 +93,11 @@ export async function runAthenaSetup(options: AthenaSetupOptions, io: AthenaIo =
   const print = io.print ?? ((line: string) => process.stdout.write(`${line}\n`));
   const config = await loadAthenaConfig(options.config);
   const settings = config.engine.athena;
+  // The command's one client factory: discovery, Athena and Glue share the hub-role chain.
+  const clients = clientsFor(config, io.deps);
   const scope = await organizationScope(config, {
     ...(options.orgSnapshot ? { orgSnapshot: options.orgSnapshot } : {}),
-    ...(io.deps ? { deps: io.deps } : {}),
+    clients,
     log,
   });
   const specs = tableSpecs(settings, scope);
@@ -109,7 +112,6 @@ export async function runAthenaSetup(options: AthenaSetupOptions, io: AthenaIo =
     }
     return EXIT_CODES.ok;
   }
-  const clients = createClientFactory(awsSection(config), io.deps);
   const region = athenaRegion(config);
   const athena = clients.athena(region);
   const glue = clients.glue(region);
@@ -169,7 +171,7 @@ export async function runAthenaCheck(options: { config?: string }, io: AthenaIo 
   const config = await loadAthenaConfig(options.config);
   const settings = config.engine.athena;
   const region = athenaRegion(config);
-  const clients = createClientFactory(awsSection(config), io.deps);
+  const clients = clientsFor(config, io.deps);
   const athena = clients.athena(region);
   const glue = clients.glue(region);
   const checks: AthenaCheck[] = [];
@@ -206,7 +208,7 @@ export async function runAthenaCheck(options: { config?: string }, io: AthenaIo 
           },
     );
     // The tables, and whether their projection covers the organization.
-    const scope = await organizationScope(config, { ...(io.deps ? { deps: io.deps } : {}), log });
+    const scope = await organizationScope(config, { clients, log });
     const tables = await keepTablesInStep({ ...settings, syncTable: false }, scope, glue, log);
     for (const t of tables) {
       const name = `table ${t.database}.${t.table}`;

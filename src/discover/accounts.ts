@@ -12,7 +12,7 @@ import {
   type OrganizationsClient,
 } from '@aws-sdk/client-organizations';
 import type { Config } from '../config/schema.js';
-import { awsSection, createClientFactory, type AwsDeps } from '../aws/clients.js';
+import { awsSection, type ClientFactory } from '../aws/clients.js';
 import { classifyAwsError } from '../aws/errors.js';
 import type { ErrorCode, RunErrorEntry } from '../shared/errors.js';
 import type { Logger } from '../shared/log.js';
@@ -129,7 +129,11 @@ function nothingToAuditReason(
 }
 
 /** Lists the accounts to audit. A listing that fails midway keeps the accounts found and records the error. */
-export async function discoverAccounts(config: Config, deps: AwsDeps, log: Logger): Promise<Discovery> {
+export async function discoverAccounts(
+  config: Config,
+  clients: ClientFactory,
+  log: Logger,
+): Promise<Discovery> {
   const aws = awsSection(config);
   const filters = { include: aws.accounts.include, exclude: aws.accounts.exclude };
   if (aws.accounts.ids) {
@@ -156,7 +160,7 @@ export async function discoverAccounts(config: Config, deps: AwsDeps, log: Logge
     };
   }
 
-  const client = (deps.clients ?? createClientFactory(aws, deps)).organizations();
+  const client = clients.organizations();
   const errors: RunErrorEntry[] = [];
   let organizationId: string | null = null;
   let managementAccountId: string | null = aws.managementAccountId ?? null;

@@ -1,20 +1,16 @@
 // The coverage audit as one step, which every run with trail coverage takes (trails/coverage.ts): collect an
 // org snapshot (or load a saved one), then evaluate it.
 import type { Config } from '../config/schema.js';
-import type { AwsDeps } from '../aws/clients.js';
+import type { ClientFactory } from '../aws/clients.js';
 import { isIncomplete } from '../shared/errors.js';
 import type { Logger } from '../shared/log.js';
 import { collectOrgSnapshot, type ProgressFactory } from './collect.js';
 import { evaluateCoverage, type CoverageResult } from './evaluate.js';
 import { loadOrgSnapshot, type OrgSnapshot } from './snapshot.js';
 
-/** Where the snapshot comes from and what collection needs. */
-export interface CoverageAuditOptions {
-  /** A saved org snapshot to evaluate offline; unset: collect from AWS. */
-  snapshotFile?: string;
-  deps?: AwsDeps;
-  progress?: ProgressFactory;
-}
+/** Where the snapshot comes from: a saved org snapshot evaluated offline, or AWS, with the run's clients. */
+export type CoverageAuditOptions =
+  { snapshotFile: string } | { clients: ClientFactory; progress?: ProgressFactory };
 
 /**
  * A coverage audit's snapshot and evaluation; complete is false when anything could not be audited (a
@@ -45,11 +41,12 @@ export function evaluateSnapshot(snapshot: OrgSnapshot, config: Pick<Config, 'co
 export async function auditCoverage(
   config: Config,
   log: Logger,
-  options: CoverageAuditOptions = {},
+  options: CoverageAuditOptions,
 ): Promise<CoverageAudit> {
-  const snapshot = options.snapshotFile
-    ? await loadOrgSnapshot(options.snapshotFile)
-    : await collectOrgSnapshot(config, options.deps ?? {}, log, options.progress);
-  if (options.snapshotFile) log.info('org snapshot loaded', { accounts: snapshot.accounts.length });
-  return evaluateSnapshot(snapshot, config);
+  if ('snapshotFile' in options) {
+    const snapshot = await loadOrgSnapshot(options.snapshotFile);
+    log.info('org snapshot loaded', { accounts: snapshot.accounts.length });
+    return evaluateSnapshot(snapshot, config);
+  }
+  return evaluateSnapshot(await collectOrgSnapshot(config, options.clients, log, options.progress), config);
 }

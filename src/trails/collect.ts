@@ -22,11 +22,10 @@ import { paginateListRegions } from '@aws-sdk/client-account';
 import type { Config } from '../config/schema.js';
 import {
   awsSection,
-  createClientFactory,
   homeRegion,
   type AccountClients,
   type AwsConfig,
-  type AwsDeps,
+  type ClientFactory,
 } from '../aws/clients.js';
 import { classifyAwsError, type AwsStage } from '../aws/errors.js';
 import {
@@ -290,7 +289,7 @@ function notActive(account: DiscoveredAccount): AccountRecord {
 /** Collects the org snapshot: discovery, then every account's regions and trails, failures recorded per account. */
 export async function collectOrgSnapshot(
   config: Config,
-  deps: AwsDeps,
+  clients: ClientFactory,
   log: Logger,
   progress?: ProgressFactory,
   options: CollectOptions = {},
@@ -298,8 +297,7 @@ export async function collectOrgSnapshot(
   const now = options.now ?? (() => new Date());
   const aws = awsSection(config);
   const collectedAt = now().toISOString();
-  const discovery = options.discovery ?? (await discoverAccounts(config, deps, log));
-  const factory = deps.clients ?? createClientFactory(aws, deps);
+  const discovery = options.discovery ?? (await discoverAccounts(config, clients, log));
   const report = progress?.(discovery.accounts.length);
   const accountMs = Math.round(aws.timeouts.accountSeconds * 1000);
 
@@ -309,10 +307,12 @@ export async function collectOrgSnapshot(
     async (account): Promise<AccountRecord> => {
       const started = Date.now();
       const accountLog = log.child({ accountId: account.id });
-      const clients = factory.forAccount(account.id);
+      const accountClients = clients.forAccount(account.id);
       const counter = { calls: 0 };
       try {
-        const audit = await withTimeLimit(accountMs, (signal) => auditAccount(clients, aws, signal, counter));
+        const audit = await withTimeLimit(accountMs, (signal) =>
+          auditAccount(accountClients, aws, signal, counter),
+        );
         accountLog.debug('account audited', { regions: audit.regions.length, trails: audit.trails.length });
         return {
           ...accountFacts(account),
@@ -329,7 +329,7 @@ export async function collectOrgSnapshot(
         accountLog.warn('account not audited', { code, reason: message });
         return failed(account, code, message, counter.calls, Date.now() - started);
       } finally {
-        clients.destroy();
+        accountClients.destroy();
         report?.tick();
       }
     },

@@ -1,7 +1,7 @@
 // The trail coverage part of a run: discover and audit every account (or replay a saved org snapshot), and
 // keep what the later stages and the evidence need. Nothing is written here: the org snapshot is rendered
 // into the bundle with everything else.
-import type { AwsDeps } from '../aws/clients.js';
+import type { ClientFactory } from '../aws/clients.js';
 import type { Config } from '../config/schema.js';
 import type { CoverageFinding, CoverageSummary } from '../model.js';
 import type { RunErrorEntry } from '../shared/errors.js';
@@ -36,16 +36,21 @@ export interface CoverageInput {
 export async function auditTrails(
   config: Config,
   source: CoverageSource,
-  deps: { log: Logger; aws?: AwsDeps },
+  deps: { log: Logger; clients: ClientFactory },
 ): Promise<CoverageInput | undefined> {
   if (source.from === 'none') return undefined;
-  const audit = await auditCoverage(config, deps.log, {
-    ...(source.from === 'snapshot' ? { snapshotFile: source.file } : {}),
-    ...(deps.aws ? { deps: deps.aws } : {}),
-    ...(source.from === 'aws' && source.progress
-      ? { progress: (total: number) => startProgress('auditing accounts', total, deps.log) }
-      : {}),
-  });
+  const audit = await auditCoverage(
+    config,
+    deps.log,
+    source.from === 'snapshot'
+      ? { snapshotFile: source.file }
+      : {
+          clients: deps.clients,
+          ...(source.progress
+            ? { progress: (total: number) => startProgress('auditing accounts', total, deps.log) }
+            : {}),
+        },
+  );
   return {
     findings: audit.result.findings,
     summary: audit.result.summary,

@@ -2,7 +2,13 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { awsSection, createClientFactory, homeRegion, resolveAwsRegion } from '../../src/aws/clients.js';
+import {
+  awsSection,
+  clientsFor,
+  createClientFactory,
+  homeRegion,
+  resolveAwsRegion,
+} from '../../src/aws/clients.js';
 import { parseConfig } from '../../src/config/load.js';
 import { discoverAccounts } from '../../src/discover/accounts.js';
 import { ConfigError } from '../../src/shared/errors.js';
@@ -150,7 +156,11 @@ describe('resolveAwsRegion: the region the way AWS users expect', () => {
       const config = await resolveAwsRegion(
         parseConfig({ aws: { managementAccountId: generateOrg(1).managementAccountId } }),
       );
-      const found = await discoverAccounts(config, { credentials: FAKE_RUNNER_CREDENTIALS }, silentLogger);
+      const found = await discoverAccounts(
+        config,
+        clientsFor(config, { credentials: FAKE_RUNNER_CREDENTIALS }),
+        silentLogger,
+      );
       expect(found.errors).toEqual([]);
       expect(found.accounts).toHaveLength(3);
       // Organizations was read through the management account's audit role: STS went to the fake too.

@@ -183,6 +183,33 @@ describe('trailwatch coverage', () => {
     }
   });
 
+  it('builds the hub-role chain once: discovery and every account audit start from one hub session', async () => {
+    const org = generateOrg(3);
+    org.hubRoleArn = 'arn:aws:iam::999999999999:role/TrailwatchHub';
+    const fake = await startFakeAws(org);
+    try {
+      const config = join(dir, 'hub.yaml');
+      await writeFile(
+        config,
+        `aws:\n  hubRoleArn: ${org.hubRoleArn}\n  managementAccountId: '${org.managementAccountId}'\n`,
+      );
+      const code = await runCoverageCommand(
+        { config, out: join(dir, 'hub') },
+        { log: silentLogger, deps: fakeDeps(fake), print: () => undefined },
+      );
+      expect(code).toBe(0);
+      const hub = fake.assumeRoles.filter((r) => r.roleArn === org.hubRoleArn);
+      expect(hub.map((r) => r.outcome)).toEqual(['issued']);
+      // Organizations (through the management account's audit role) and every account's audit were reached
+      // from that one session.
+      const audit = fake.assumeRoles.filter((r) => r.roleArn !== org.hubRoleArn);
+      expect(audit.length).toBeGreaterThanOrEqual(3);
+      expect(audit.every((r) => r.outcome === 'issued')).toBe(true);
+    } finally {
+      await fake.close();
+    }
+  });
+
   it('exits 2 when every account fails, saying that no account was audited', async () => {
     const fake = await startFakeAws(generateOrg(2), {
       faults: [{ kind: 'access-denied', operation: 'AssumeRole' }],

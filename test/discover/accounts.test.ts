@@ -1,20 +1,31 @@
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config/load.js';
+import type { Config } from '../../src/config/schema.js';
 import { ListAccountsCommand, OrganizationsClient } from '@aws-sdk/client-organizations';
 import { discoverAccounts, selectAccounts } from '../../src/discover/accounts.js';
 import { silentLogger } from '../../src/shared/log.js';
-import { FAKE_RUNNER_CREDENTIALS, fakeAccountId, generateOrg } from '../../tools/fake-aws/index.js';
-import { fakeDeps } from '../integration/fake-aws/deps.js';
+import {
+  FAKE_RUNNER_CREDENTIALS,
+  fakeAccountId,
+  generateOrg,
+  type FakeAws,
+} from '../../tools/fake-aws/index.js';
+import { fakeClients } from '../integration/fake-aws/deps.js';
 import { fakeAwsPerTest } from '../integration/fake-aws/per-test.js';
 
 const start = fakeAwsPerTest();
+
+/** Discovery as a run makes it: with the run's client factory, pointed at the fake. */
+function discover(config: Config, aws: FakeAws) {
+  return discoverAccounts(config, fakeClients(config, aws), silentLogger);
+}
 
 describe('discoverAccounts', () => {
   it('reads every page of ListAccounts by State: ACTIVE accounts to audit, the others kept with their state', async () => {
     const org = generateOrg(45);
     org.accounts[7]!.state = 'SUSPENDED';
     const aws = await start(org, { pageSize: 20 });
-    const found = await discoverAccounts(parseConfig({}), fakeDeps(aws), silentLogger);
+    const found = await discover(parseConfig({}), aws);
     expect(found.errors).toEqual([]);
     expect(found.accounts).toHaveLength(44);
     expect(found.accounts.map((a) => a.id)).not.toContain(fakeAccountId(7));
@@ -51,7 +62,7 @@ describe('discoverAccounts', () => {
     const states = ['SUSPENDED', 'PENDING_CLOSURE', 'PENDING_ACTIVATION', 'CLOSED', 'QUARANTINED'];
     states.forEach((state, i) => (org.accounts[i + 2]!.state = state));
     const aws = await start(org);
-    const found = await discoverAccounts(parseConfig({}), fakeDeps(aws), silentLogger);
+    const found = await discover(parseConfig({}), aws);
     expect(found.accounts.map((a) => a.id)).toEqual([fakeAccountId(0), fakeAccountId(1)]);
     expect(found.notActive?.map((a) => a.status)).toEqual(states);
     expect(found.errors).toEqual([]);
@@ -62,7 +73,7 @@ describe('discoverAccounts', () => {
     org.accountLifecycleField = 'legacy-status';
     org.accounts[3]!.state = 'PENDING_CLOSURE';
     const aws = await start(org);
-    const found = await discoverAccounts(parseConfig({}), fakeDeps(aws), silentLogger);
+    const found = await discover(parseConfig({}), aws);
     expect(found.accounts.map((a) => [a.id, a.status])).toEqual([
       [fakeAccountId(0), 'ACTIVE'],
       [fakeAccountId(1), 'ACTIVE'],
@@ -75,7 +86,7 @@ describe('discoverAccounts', () => {
     const org = generateOrg(1);
     org.accounts = [];
     const aws = await start(org);
-    const found = await discoverAccounts(parseConfig({}), fakeDeps(aws), silentLogger);
+    const found = await discover(parseConfig({}), aws);
     expect(found.accounts).toEqual([]);
     expect(found.errors).toEqual([
       {
@@ -90,7 +101,7 @@ describe('discoverAccounts', () => {
   it('says why nothing is left to audit: filters that exclude every account, or no ACTIVE one', async () => {
     const aws = await start(generateOrg(3));
     const config = parseConfig({ aws: { accounts: { include: ['999999999999'] } } });
-    const filtered = await discoverAccounts(config, fakeDeps(aws), silentLogger);
+    const filtered = await discover(config, aws);
     expect(filtered.errors.map((e) => [e.code, e.message])).toEqual([
       [
         'no-accounts-to-audit',
@@ -98,7 +109,7 @@ describe('discoverAccounts', () => {
       ],
     ]);
     for (const account of aws.org.accounts) account.state = 'SUSPENDED';
-    const suspended = await discoverAccounts(parseConfig({}), fakeDeps(aws), silentLogger);
+    const suspended = await discover(parseConfig({}), aws);
     expect(suspended.errors.map((e) => e.message)).toEqual([
       'Organizations listed 3 accounts; none within the include/exclude lists is ACTIVE (3 SUSPENDED)',
     ]);
@@ -114,7 +125,7 @@ describe('discoverAccounts', () => {
         },
       },
     });
-    const found = await discoverAccounts(config, fakeDeps(aws), silentLogger);
+    const found = await discover(config, aws);
     expect(found.accounts.map((a) => a.id)).toEqual([fakeAccountId(1), fakeAccountId(3)]);
   });
 
@@ -130,7 +141,7 @@ describe('discoverAccounts', () => {
     org.accounts[3]!.parentId = 'ou-dev';
     const aws = await start(org);
     const config = parseConfig({ aws: { accounts: { organizationalUnits: ['ou-prod'] } } });
-    const found = await discoverAccounts(config, fakeDeps(aws), silentLogger);
+    const found = await discover(config, aws);
     expect(found.accounts.map((a) => [a.id, a.ou])).toEqual([
       [fakeAccountId(1), 'ou-prod'],
       [fakeAccountId(2), 'ou-prod-eu'],
@@ -140,7 +151,7 @@ describe('discoverAccounts', () => {
   it('uses the static list without calling Organizations', async () => {
     const aws = await start(generateOrg(3));
     const config = parseConfig({ aws: { accounts: { ids: ['123456789012', '210987654321'] } } });
-    const found = await discoverAccounts(config, fakeDeps(aws), silentLogger);
+    const found = await discover(config, aws);
     expect(found.accounts).toEqual([
       { id: '123456789012', name: null, status: 'STATIC' },
       { id: '210987654321', name: null, status: 'STATIC' },
@@ -153,7 +164,7 @@ describe('discoverAccounts', () => {
       pageSize: 20,
       faults: [{ kind: 'malformed', operation: 'ListAccounts', after: 1, times: 1 }],
     });
-    const found = await discoverAccounts(parseConfig({}), fakeDeps(aws), silentLogger);
+    const found = await discover(parseConfig({}), aws);
     expect(found.accounts).toHaveLength(20);
     expect(found.errors).toHaveLength(1);
     expect(found.errors[0]).toMatchObject({
@@ -167,7 +178,7 @@ describe('discoverAccounts', () => {
     const aws = await start(generateOrg(3), {
       faults: [{ kind: 'access-denied', operation: 'ListAccounts' }],
     });
-    const found = await discoverAccounts(parseConfig({}), fakeDeps(aws), silentLogger);
+    const found = await discover(parseConfig({}), aws);
     expect(found.accounts).toEqual([]);
     expect(found.errors.map((e) => e.code)).toEqual(['list-accounts-failed']);
     expect(found.errors[0]?.message).toMatch(/^access-denied: AccessDeniedException/);
@@ -177,10 +188,10 @@ describe('discoverAccounts', () => {
     const org = generateOrg(3);
     org.runnerAccountId = '999999999999';
     const aws = await start(org);
-    const viaRunner = await discoverAccounts(parseConfig({}), fakeDeps(aws), silentLogger);
+    const viaRunner = await discover(parseConfig({}), aws);
     expect(viaRunner.errors.map((e) => e.code)).toContain('list-accounts-failed');
     const config = parseConfig({ aws: { managementAccountId: fakeAccountId(0) } });
-    const viaRole = await discoverAccounts(config, fakeDeps(aws), silentLogger);
+    const viaRole = await discover(config, aws);
     expect(viaRole.errors).toEqual([]);
     expect(viaRole.accounts).toHaveLength(3);
   });

@@ -16,7 +16,7 @@ import {
   saveOrgSnapshot,
   type CoverageAudit,
 } from '../../src/trails/index.js';
-import { fakeDeps } from './fake-aws/deps.js';
+import { fakeClients } from './fake-aws/deps.js';
 import { ACCOUNTS, EXTERNAL_ID, faults50, org50 } from './fake-aws/org-50.js';
 
 const now = new Date();
@@ -29,7 +29,8 @@ let outDir: string;
 beforeAll(async () => {
   // Warm up: the SDK loads parts of itself lazily on first use; a cold start must not eat the time limits.
   const warm = await startFakeAws(generateOrg(1));
-  await collectOrgSnapshot(parseConfig({}), fakeDeps(warm), silentLogger);
+  const warmConfig = parseConfig({});
+  await collectOrgSnapshot(warmConfig, fakeClients(warmConfig, warm), silentLogger);
   await warm.close();
 
   fake = await startFakeAws(org50(now), { faults: faults50() });
@@ -46,7 +47,7 @@ beforeAll(async () => {
   const started = Date.now();
   const snapshot = await collectOrgSnapshot(
     config,
-    fakeDeps(fake),
+    fakeClients(config, fake),
     createLogger({ level: 'debug', sink: (line) => logLines.push(line) }),
   );
   seconds = (Date.now() - started) / 1000;

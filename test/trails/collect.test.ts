@@ -9,7 +9,7 @@ import {
   type FakeFault,
 } from '../../tools/fake-aws/index.js';
 import { collectOrgSnapshot, evaluateSnapshot } from '../../src/trails/index.js';
-import { fakeDeps } from '../integration/fake-aws/deps.js';
+import { fakeClients } from '../integration/fake-aws/deps.js';
 
 let fake: FakeAws | undefined;
 afterEach(async () => {
@@ -21,7 +21,7 @@ async function collect(faults: FakeFault[], aws: Record<string, unknown> = {}, a
   const org = generateOrg(accounts);
   fake = await startFakeAws(org, { faults });
   const config = parseConfig({ aws: { timeouts: { callSeconds: 1, accountSeconds: 5 }, ...aws } });
-  const snapshot = await collectOrgSnapshot(config, fakeDeps(fake), silentLogger);
+  const snapshot = await collectOrgSnapshot(config, fakeClients(config, fake), silentLogger);
   return { snapshot, fake, config, member: snapshot.accounts.find((a) => a.id === fakeAccountId(1))! };
 }
 
@@ -119,7 +119,8 @@ describe('collectOrgSnapshot', () => {
       },
     ];
     fake = await startFakeAws(org);
-    const snapshot = await collectOrgSnapshot(parseConfig({}), fakeDeps(fake), silentLogger);
+    const config = parseConfig({});
+    const snapshot = await collectOrgSnapshot(config, fakeClients(config, fake), silentLogger);
     const member = snapshot.accounts[1]!;
     expect(member.trails.map((t) => [t.name, t.homeRegion])).toEqual([
       ['eu-only', 'eu-west-1'],
@@ -134,7 +135,8 @@ describe('collectOrgSnapshot', () => {
     fake = await startFakeAws(org);
     const ticks: number[] = [];
     let finished = false;
-    await collectOrgSnapshot(parseConfig({}), fakeDeps(fake), silentLogger, (total) => {
+    const config = parseConfig({});
+    await collectOrgSnapshot(config, fakeClients(config, fake), silentLogger, (total) => {
       ticks.push(total);
       return {
         tick: () => ticks.push(1),
