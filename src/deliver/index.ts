@@ -105,7 +105,10 @@ export async function deliverRun(
     if (ping.error) run.errors.push(ping.error);
     else log.info('chat ping sent', { urlEnv: ping.facts.urlEnv });
   }
-  // Everything met after findings.json was rendered, the deliveries above included.
+  // Everything met after findings.json was rendered, the deliveries above included. What fails after this
+  // line cannot be written into this manifest (the manifest's own upload, the move of the bundle into --out,
+  // the job summary): it is in the run's errors, so in the exit code and the terminal (the run summary and
+  // the log lines below), and, but for the job summary's own failure, in the job summary.
   const manifest = await writeManifest(bundle.dir, files, run.errors.slice(rendered.errorsInFindings));
   if (s3 && stored && !stored.error) {
     const last = await storeEvidence(bundle.dir, s3, { ...store, only: { manifestAfter: stored.facts } });

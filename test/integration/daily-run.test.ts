@@ -1,6 +1,6 @@
 import { groupFindings, groupingOfRules } from '../../src/classify/group.js';
 import { loadRules } from '../../src/rules/load.js';
-import { mkdtemp, readFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -10,11 +10,12 @@ import { simpleParser, type ParsedMail } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { exitCodeFor } from '../../src/cli/exit-code.js';
+import { formatRunSummary } from '../../src/cli/summary.js';
 import { parseConfig } from '../../src/config/load.js';
 import type { FindingsFile } from '../../src/model.js';
 import { runDaily } from '../support/daily-run.js';
 import { generateSampleOrg } from '../../src/samples/generate.js';
-import { silentLogger } from '../../src/shared/log.js';
+import { createLogger, silentLogger } from '../../src/shared/log.js';
 import { ConfigError } from '../../src/shared/errors.js';
 import { fakeAccountId, generateOrg, startFakeAws, type FakeAws } from '../../tools/fake-aws/index.js';
 import { expectWholeBundle } from '../support/bundle.js';
@@ -207,6 +208,70 @@ describe('the daily run against the fake AWS, local logs and a real SMTP server'
       errors: { code: string }[];
     };
     expect(manifest.errors.map((e) => e.code)).toContain('evidence-not-uploaded');
+  });
+
+  it('says what the manifest cannot: a failed manifest upload and a bundle not moved into --out are in the run, the job summary, the terminal and the exit code', async () => {
+    // Only the accounts whose logs hold events, so the two delivery failures are the run's only problems.
+    const config = parseConfig({
+      engine: { duckdb: { logs: logsDir } },
+      aws: {
+        timeouts: { callSeconds: 5, accountSeconds: 20 },
+        accounts: { exclude: [fakeAccountId(0), fakeAccountId(3)] },
+      },
+      report: { pdf: false },
+      deliver: { s3: { bucket: 'daily-evidence', prefix: 'late' } },
+    });
+    const parent = await mkdtemp(join(tmpdir(), 'tw-late-'));
+    // --out is a file: the bundle cannot be moved there (it is kept beside it, and the error names where).
+    const lateOut = join(parent, 'out');
+    await writeFile(lateOut, 'not a folder');
+    const lateSummary = join(parent, 'summary.md');
+    vi.stubEnv('GITHUB_STEP_SUMMARY', lateSummary);
+    // Every file of the bundle is uploaded (as many as the first run stored, the manifest aside), then the
+    // manifest's upload is refused.
+    const fault = {
+      kind: 'access-denied' as const,
+      operation: 'PutObject',
+      after: (doc.run.delivery?.s3?.files ?? 0) - 1,
+    };
+    fake.faults.push(fault);
+    const logLines: string[] = [];
+    try {
+      const run = await runDaily({
+        config,
+        date: '2026-11-20',
+        outDir: lateOut,
+        log: createLogger({ level: 'info', sink: (line) => logLines.push(line) }),
+        deps: fakeDeps(fake),
+      });
+      const blocking = run.errors.filter((e) => e.severity !== 'warning');
+      expect(blocking.map((e) => e.code)).toEqual(['evidence-not-uploaded', 'output-not-written']);
+      expect(blocking[0]?.message).toMatch(/uploading late\/2026-11-20\/.*\/manifest\.json failed/);
+      expect(run.run.delivery?.s3?.status).toBe('failed');
+      // The exit code and the terminal: the summary printed and the logged errors.
+      expect(exitCodeFor(run, config)).toBe(2);
+      const printed = formatRunSummary(run, lateOut);
+      expect(printed).toContain('evidence-not-uploaded');
+      expect(printed).toContain('output-not-written');
+      expect(printed).toContain('AUDIT INCOMPLETE');
+      expect(logLines.join('\n')).toMatch(/delivery failed.*evidence-not-uploaded/);
+      expect(logLines.join('\n')).toMatch(/evidence not delivered.*is not a folder/);
+      // The job summary, written last.
+      const summary = await readFile(lateSummary, 'utf8');
+      expect(summary).toContain('evidence\\-not\\-uploaded');
+      expect(summary).toContain('output\\-not\\-written');
+      // The manifest, written before both, names neither; the bundle kept beside --out is whole.
+      const kept = (await readdir(parent)).filter((n) => n !== 'out' && n !== 'summary.md');
+      expect(kept).toHaveLength(1);
+      const manifest = JSON.parse(await readFile(join(parent, kept[0]!, 'manifest.json'), 'utf8')) as {
+        errors: { code: string }[];
+      };
+      expect(manifest.errors).toEqual([]);
+      expect(await readFile(lateOut, 'utf8')).toBe('not a folder');
+    } finally {
+      fake.faults.splice(fake.faults.indexOf(fault), 1);
+      vi.stubEnv('GITHUB_STEP_SUMMARY', summaryFile);
+    }
   });
 
   it('calls a run over an empty organization incomplete (exit code 2), saying why', async () => {
