@@ -219,6 +219,38 @@ describe('trailwatch athena setup against the fake AWS', () => {
   });
 });
 
+describe('trailwatch athena setup with a hub role', () => {
+  it("builds the hub-role chain once: discovery, Athena and Glue share the command's one client factory", async () => {
+    const hubOrg = generateOrg(2);
+    hubOrg.hubRoleArn = 'arn:aws:iam::999999999999:role/TrailwatchHub';
+    const hubFake = await startFakeAws(hubOrg, {
+      athena: {
+        buckets: { [BUCKET]: join(dir, 'bucket') },
+        pollsToFinish: 1,
+        workgroups: { primary: { outputLocation: 's3://tw-results/' } },
+      },
+    });
+    try {
+      const file = join(dir, 'hub.yaml');
+      await writeFile(
+        file,
+        `engine:\n  type: athena\n  athena:\n    bucket: ${BUCKET}\n    pollSeconds: 0.01\n` +
+          `aws:\n  hubRoleArn: ${hubOrg.hubRoleArn}\n  managementAccountId: '${hubOrg.managementAccountId}'\n`,
+      );
+      const code = await runAthenaSetup(
+        { config: file },
+        { deps: fakeDeps(hubFake), log: silentLogger, print: () => undefined },
+      );
+      expect(code).toBe(0);
+      expect(hubFake.glue.getTable('default', 'cloudtrail_logs')).toBeDefined();
+      const hub = hubFake.assumeRoles.filter((r) => r.roleArn === hubOrg.hubRoleArn);
+      expect(hub.map((r) => r.outcome)).toEqual(['issued']);
+    } finally {
+      await hubFake.close();
+    }
+  });
+});
+
 describe('trailwatch athena check against the fake AWS', () => {
   async function check(athena: Record<string, unknown> = {}): Promise<{ code: number; lines: string[] }> {
     const file = join(dir, `check-${Math.random().toString(36).slice(2)}.yaml`);
