@@ -79,6 +79,11 @@ export async function benchFanOut(
     const fakeCpuSeconds =
       raw.cpuSeconds !== null && fake.cpuSeconds !== null ? raw.cpuSeconds - fake.cpuSeconds : Number.NaN;
     const cpuSeconds = processCpuSeconds - fakeCpuSeconds;
+    // How long an account takes, from its first call to its last (waiting for a free slot excluded): the
+    // latency floor is the sum of these over the accounts in flight.
+    const durations = snapshot.accounts.map((a) => a.durationMs).sort((a, b) => a - b);
+    const quantile = (q: number) =>
+      (durations[Math.min(durations.length - 1, Math.floor(q * durations.length))] ?? 0) / 1000;
     const regions = snapshot.accounts[0]?.regions.filter((r) => r.optInStatus !== 'not-opted-in').length ?? 0;
     return {
       name: 'coverage fan-out',
@@ -93,6 +98,10 @@ export async function benchFanOut(
       cpuSeconds: Number(cpuSeconds.toFixed(2)),
       cpuMsPerAccount: Number(((cpuSeconds * 1000) / accounts).toFixed(2)),
       fakeCpuSeconds: Number(fakeCpuSeconds.toFixed(2)),
+      accountSecondsP50: quantile(0.5),
+      accountSecondsP99: quantile(0.99),
+      accountSecondsMax: quantile(1),
+      accountSecondsSum: Number((durations.reduce((n, d) => n + d, 0) / 1000).toFixed(1)),
       accountsReported: snapshot.accounts.length,
       accountsAudited: snapshot.accounts.filter((a) => a.status === 'audited').length,
       throttledCalls: stats.throttled,

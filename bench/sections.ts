@@ -210,6 +210,10 @@ async function fanout(table: BenchTable, scale: number): Promise<void> {
     `${num('cpuSeconds').toFixed(1)} s, ${num('cpuMsPerAccount').toFixed(1)} ms per account; accounts in flight ${num('concurrencyGlobal')}; load ${num('loadAverage1mStart')} at the start, ${num('loadAverage1mEnd')} at the end`,
   );
   table.add(
+    'time per account: median, 99th percentile, max',
+    `${num('accountSecondsP50').toFixed(2)} s, ${num('accountSecondsP99').toFixed(2)} s, ${num('accountSecondsMax').toFixed(2)} s (${n(num('accountSecondsSum'))} s in all)`,
+  );
+  table.add(
     'calls per account (max, mean), without retries',
     `${num('callsPerAccountMax')}, ${num('callsPerAccountMean')}`,
     atMost(num('callsPerAccountMax'), 6, '<= 6'),
