@@ -27,7 +27,6 @@ import {
 import { TRINO_COMPAT_MACROS } from './trino-compat.js';
 import { bindPositional } from './duckdb-params.js';
 import { createWorkDir, removeStaleWorkDirs } from './work-dir.js';
-import { oneThreadForWindows } from './window-threads.js';
 import {
   EngineLimitError,
   type QueryEngine,
@@ -114,6 +113,7 @@ export async function openDuckDbEngine(options: DuckDbEngineOptions): Promise<Qu
   async function stage(window: TimeWindow, columns?: readonly string[]): Promise<StageResult> {
     stagedColumns = columns ? new Set([...columns, ...ALWAYS_STAGED]) : undefined;
     const started = Date.now();
+    // Files whose S3 key puts them days away from the window are not opened; they are counted.
     // One walk of the folder; files whose S3 key puts them days away from the window are counted, not read.
     const found = await findLogFiles(options.logs, { exclude: options.exclude ?? [] });
     const files = found.files.filter((f) => mayHoldWindow(f.path, window));
@@ -361,7 +361,6 @@ FROM (SELECT CAST(NULL AS VARCHAR) AS "$path", CAST(NULL AS VARCHAR) AS account,
     const started = Date.now();
     queryCount += 1;
     const db = await queryConnection();
-    const restoreThreads = await oneThreadForWindows(db, sql);
     try {
       const statement = await db.prepare(sql);
       bindPositional(statement, params);
@@ -371,8 +370,6 @@ FROM (SELECT CAST(NULL AS VARCHAR) AS "$path", CAST(NULL AS VARCHAR) AS account,
       }
     } catch (error) {
       throw explainLimit(error, limits);
-    } finally {
-      await restoreThreads();
     }
     return { queryId: `duckdb-${queryCount}`, durationMs: Date.now() - started, bytesScanned: 0 };
   }
