@@ -1,8 +1,9 @@
 // Where the raw logs are parsed: a DuckDB connection in a child process that writes a database file. DuckDB's
 // JSON reader is native code fed attacker-controlled files; a file that crashes it (a record nested some
-// 70,000 levels deep segfaults DuckDB 1.5) must take down only this process, never the run. The parent
-// sees the crash as a failed statement, starts a fresh process on the same database file (committed
-// inserts survive; the crashed one was never committed) and isolates the file as it does for read errors.
+// 70,000 levels deep segfaulted DuckDB 1.5 when it detected the files' layout) must take down only this
+// process, never the run. The parent sees the crash as a failed statement, starts a fresh process on the
+// same database file (committed inserts survive; the crashed one was never committed) and isolates the file
+// as it does for read errors.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';

@@ -14,13 +14,18 @@ const PARTITIONS = [
   `NULLIF(regexp_extract(filename, '/CloudTrail/[a-z0-9-]+/([0-9]{4}/[0-9]{2}/[0-9]{2})/', 1), '') AS day`,
 ];
 
+// Each file is one JSON object whose keys are the columns (Records). Saying so (records = true) rather than
+// leaving the reader to work it out (records = 'auto') makes the typed read a third cheaper: measured on 1M
+// events (200 files, 2 threads, load ~2-3), 3.2-3.3 s (6.4-6.5 s of CPU) instead of 5.0-5.2 s (9.3-10.4 s).
+const READER_OPTIONS = `format = 'unstructured', records = true, filename = true`;
+
 /** The raw relation over `filesExpr` (a DuckDB list of paths): Athena's columns, before any window. */
 export function rawRelationSql(filesExpr: string): string {
   return `SELECT ${athenaProjection('r').join(', ')}, account, region, day, "$path"
 FROM (
   SELECT filename AS "$path", ${PARTITIONS.join(', ')}, unnest(Records) AS r
-  FROM read_json(${filesExpr}, columns = {'Records': '${recordsColumnType()}'},
-                 format = 'unstructured', filename = true, maximum_object_size = ${MAX_OBJECT_BYTES})
+  FROM read_json(${filesExpr}, columns = {'Records': '${recordsColumnType()}'}, ${READER_OPTIONS},
+                 maximum_object_size = ${MAX_OBJECT_BYTES})
 )`;
 }
 
@@ -30,8 +35,8 @@ SELECT ${athenaProjection('r', columns).join(',\n       ')},
        account, region, day, "$path"
 FROM (
   SELECT filename AS "$path", ${PARTITIONS.join(', ')}, unnest(Records) AS r
-  FROM read_json($files, columns = {'Records': '${recordsColumnType(columns)}'},
-                 format = 'unstructured', filename = true, maximum_object_size = ${maxObjectBytes})
+  FROM read_json($files, columns = {'Records': '${recordsColumnType(columns)}'}, ${READER_OPTIONS},
+                 maximum_object_size = ${maxObjectBytes})
 )
 WHERE ${stagingTimeFilter('r')}`;
 }

@@ -1,6 +1,7 @@
 // The embedded engine under its limits: a memory limit below the staged window spills to disk and finds the
 // same; a limit that cannot be met ends the run explicitly (exit 2, every rule named as not evaluated); a
-// file that crashes DuckDB's reader is named and the rest is evaluated. Real DuckDB, real files, the CLI.
+// record nested deeply enough to have crashed DuckDB's reader is read and evaluated. Real DuckDB, real files,
+// the CLI.
 // The spill case needs a window over twice the smallest workable limit (~64 MB), so it reads ~150 MB of JSON
 // twice: seconds on an idle machine, minutes on a loaded one, hence the long timeouts.
 import { spawn } from 'node:child_process';
@@ -129,8 +130,11 @@ describe('the embedded engine under a memory limit', () => {
   }, 180_000);
 });
 
-describe('a file that crashes DuckDB’s JSON reader', () => {
-  it('is named while every other file is evaluated, and the run exits 2', async () => {
+describe('a record nested 70,000 levels deep', () => {
+  // DuckDB 1.5's reader segfaulted on it (the whole process, without a word) while working out whether each
+  // file's keys are its columns (records = 'auto'); the staging read says so (records = true) and reads it.
+  // A file that still crashed the reader would be named by the staging process's isolation.
+  it('is read and evaluated like every other file', async () => {
     const deepRoot = await mkdtemp(join(tmpdir(), 'tw-deep-'));
     const dir = join(deepRoot, 'AWSLogs', ACCOUNT, 'CloudTrail', 'us-east-1', '2026', '11', '20');
     await mkdir(dir, { recursive: true });
@@ -141,7 +145,6 @@ describe('a file that crashes DuckDB’s JSON reader', () => {
           index,
         ),
       ).replace('"requestParameters":0', `"requestParameters":${requestParameters}`);
-    // About 70,000 levels of nesting segfaults DuckDB 1.5's reader (the whole process, without a word).
     const depth = 70_000;
     const deep = `${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}`;
     await writeFile(join(dir, 'deep.json'), `{"Records":[${stop(1, deep)}]}`);
@@ -151,13 +154,11 @@ describe('a file that crashes DuckDB’s JSON reader', () => {
     const out = join(deepRoot, 'out');
     const { code } = await runCli(['scan', '--logs', deepRoot, '--out', out, '--config', '/dev/null']);
     const doc = JSON.parse(await readFile(join(out, 'findings.json'), 'utf8')) as FindingsFile;
-    expect(code).toBe(2);
-    expect(doc.run.eventsRead).toBe(3);
-    expect(doc.findings.filter((f) => f.ruleId === 'trail-tampering')).toHaveLength(3);
-    expect(doc.errors.filter((e) => e.severity !== 'warning').map((e) => [e.code, e.id])).toEqual([
-      ['file-crashed-reader', join(dir, 'deep.json')],
-    ]);
-    expect(doc.run.complete).toBe(false);
+    expect(doc.errors.filter((e) => e.severity !== 'warning')).toEqual([]);
+    expect(doc.run.eventsRead).toBe(4);
+    expect(doc.findings.filter((f) => f.ruleId === 'trail-tampering')).toHaveLength(4);
+    expect(doc.run.complete).toBe(true);
+    expect(code).toBe(0);
   }, 180_000);
 });
 
