@@ -7,48 +7,70 @@
 -- Athena binds parameters only in WHERE clauses, so the window end enters in the final filter: the bound
 -- end, or, for an open window (a local scan without --until, sentinel '9999-12-31T23:59:59Z'), the latest
 -- event seen anywhere in the window.
-WITH attributed AS (
+-- Every event of the window is read twice, each time for the few columns needed: once sorted by instant
+-- within its account-region (the silences between consecutive events), once for the last event itself.
+WITH regions AS (
   SELECT
-    *,
-    -- recipientAccountId is absent on some events; the account of the log file's path is then the one
-    -- whose trail delivered it.
-    coalesce(recipientaccountid, account) AS trail_account
-  FROM cloudtrail_logs
-  WHERE eventtime >= ?
-    AND eventtime < ?
-),
-windowed AS (
-  SELECT
-    *,
-    lag(eventtime) OVER (PARTITION BY trail_account, awsregion ORDER BY eventtime, eventid) AS previous_time
-  FROM attributed
-  -- A record that names no account or region cannot be attributed to a trail's delivery.
-  WHERE trail_account IS NOT NULL
-    AND awsregion IS NOT NULL
-),
-ranked AS (
-  SELECT
-    *,
-    row_number() OVER (PARTITION BY trail_account, awsregion ORDER BY eventtime DESC, eventid DESC) AS recency,
+    trail_account,
+    awsregion,
+    max(eventtime) AS last_time,
     -- The longest silence this account-region already had in the window: quiet regions log sparsely, and a
     -- trailing silence no longer than their usual ones is not evidence that delivery stopped.
-    max(to_unixtime(from_iso8601_timestamp(eventtime)) - to_unixtime(from_iso8601_timestamp(previous_time)))
-      OVER (PARTITION BY trail_account, awsregion) AS longest_earlier_gap_seconds
-  FROM windowed
+    max(gap_seconds) AS longest_earlier_gap_seconds
+  FROM (
+    SELECT
+      trail_account,
+      awsregion,
+      eventtime,
+      -- Events at the same instant are 0 s apart in any order, so the instant alone orders them.
+      event_seconds - lag(event_seconds) OVER (PARTITION BY trail_account, awsregion ORDER BY event_seconds) AS gap_seconds
+    FROM (
+      SELECT
+        -- recipientAccountId is absent on some events; the account of the log file's path is then the one
+        -- whose trail delivered it.
+        coalesce(recipientaccountid, account) AS trail_account,
+        awsregion,
+        eventtime,
+        to_unixtime(from_iso8601_timestamp(eventtime)) AS event_seconds
+      FROM cloudtrail_logs
+      WHERE eventtime >= ?
+        AND eventtime < ?
+        -- A record that names no account or region cannot be attributed to a trail's delivery.
+        AND coalesce(recipientaccountid, account) IS NOT NULL
+        AND awsregion IS NOT NULL
+    )
+  )
+  GROUP BY trail_account, awsregion
+),
+last_events AS (
+  -- Each account-region's last event: of several at its last eventTime, the one with the greatest eventID.
+  SELECT
+    r.trail_account,
+    r.awsregion,
+    r.last_time AS eventtime,
+    r.longest_earlier_gap_seconds,
+    max_by(c.eventid, coalesce(c.eventid, '')) AS eventid,
+    max_by(c.eventsource, coalesce(c.eventid, '')) AS eventsource,
+    max_by(c.eventname, coalesce(c.eventid, '')) AS eventname
+  FROM cloudtrail_logs c
+  JOIN regions r
+    ON coalesce(c.recipientaccountid, c.account) = r.trail_account
+    AND c.awsregion = r.awsregion
+    AND c.eventtime = r.last_time
+  GROUP BY r.trail_account, r.awsregion, r.last_time, r.longest_earlier_gap_seconds
 ),
 latest AS (
   -- The latest event seen anywhere in the window: the organization was still logging then.
-  SELECT max(eventtime) AS latest_time
-  FROM windowed
+  SELECT max(last_time) AS latest_time
+  FROM regions
 ),
 last_seen AS (
   SELECT
-    r.*,
+    e.*,
     l.latest_time,
-    to_unixtime(from_iso8601_timestamp(l.latest_time)) - to_unixtime(from_iso8601_timestamp(r.eventtime)) AS behind_seconds
-  FROM ranked r
+    to_unixtime(from_iso8601_timestamp(l.latest_time)) - to_unixtime(from_iso8601_timestamp(e.eventtime)) AS behind_seconds
+  FROM last_events e
   CROSS JOIN latest l
-  WHERE r.recency = 1
 )
 SELECT
   eventid AS event_id,
