@@ -88,9 +88,32 @@ export function duckType(field: FieldSpec, lower: boolean): string {
 /** Every column name of the table, lower-case as Athena has them. */
 export const CLOUDTRAIL_COLUMNS: string[] = CLOUDTRAIL_FIELDS.map((f) => f.name.toLowerCase());
 
-/** The fields to read: all of them, or only those whose lower-case column name is in `columns`. */
+/** A struct keeping only the sub-fields named by `paths` (lower-case, below the struct); a path ending on a
+ * struct keeps all of it. */
+function pruned(field: FieldSpec, paths: readonly string[]): FieldSpec {
+  if (field.kind !== 'struct') return field;
+  const fields = field.fields.flatMap((child) => {
+    const name = child.name.toLowerCase();
+    if (paths.includes(name)) return [child];
+    const below = paths.filter((p) => p.startsWith(`${name}.`)).map((p) => p.slice(name.length + 1));
+    return below.length > 0 ? [pruned(child, below)] : [];
+  });
+  return { ...field, fields };
+}
+
+/**
+ * The fields to read: all of them, or only those whose lower-case column name is in `columns`. A struct
+ * column with dotted paths in `columns` (`useridentity.arn`) keeps only those sub-fields.
+ */
 function selected(columns?: ReadonlySet<string>): FieldSpec[] {
-  return columns ? CLOUDTRAIL_FIELDS.filter((f) => columns.has(f.name.toLowerCase())) : CLOUDTRAIL_FIELDS;
+  if (!columns) return CLOUDTRAIL_FIELDS;
+  return CLOUDTRAIL_FIELDS.filter((f) => columns.has(f.name.toLowerCase())).map((f) => {
+    const prefix = `${f.name.toLowerCase()}.`;
+    const paths = [...columns].filter((c) => c.startsWith(prefix)).map((c) => c.slice(prefix.length));
+    const kept = paths.length > 0 ? pruned(f, paths) : f;
+    // A struct whose named sub-fields do not exist keeps them all: the query's binder error names the field.
+    return kept.kind === 'struct' && kept.fields.length === 0 ? f : kept;
+  });
 }
 
 /**

@@ -143,3 +143,63 @@ describe('resources[] as CloudTrail writes it', () => {
     }
   });
 });
+
+describe('a struct column staged with only the sub-fields the rules name', () => {
+  it('keeps those sub-fields with their values, and a query naming another one fails instead of reading NULL', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'tw-subfields-'));
+    const folder = join(dir, 'AWSLogs', '111122223333', 'CloudTrail', 'us-east-1', '2026', '11', '20');
+    await mkdir(folder, { recursive: true });
+    const record = fillRecord(
+      {
+        eventSource: 'iam.amazonaws.com',
+        eventName: 'CreateUser',
+        userIdentity: {
+          type: 'AssumedRole',
+          arn: 'arn:aws:sts::111122223333:assumed-role/Admin/alice',
+          accessKeyId: 'ASIAEXAMPLE',
+          sessionContext: {
+            sessionIssuer: { type: 'Role', arn: 'arn:aws:iam::111122223333:role/Admin', userName: 'Admin' },
+            attributes: { mfaAuthenticated: 'true' },
+          },
+        },
+      },
+      1,
+    );
+    await writeFile(
+      join(folder, '111122223333_CloudTrail_us-east-1_20261120T1200Z_sub.json.gz'),
+      gzipSync(JSON.stringify({ Records: [record] })),
+    );
+    const engine = await openDuckDbEngine({ logs: dir, log: silentLogger, progress: false });
+    try {
+      const stage = await engine.stage({ since: null, until: null }, [
+        'useridentity',
+        'useridentity.arn',
+        'useridentity.sessioncontext.sessionissuer',
+      ]);
+      expect(stage.errors).toEqual([]);
+      const { rows } = await engine.run(
+        `SELECT useridentity.arn AS arn, useridentity.sessioncontext.sessionissuer.arn AS issuer,
+                useridentity.sessioncontext.sessionissuer.username AS issuer_name
+         FROM cloudtrail_logs`,
+        [],
+      );
+      expect(rows).toEqual([
+        {
+          arn: 'arn:aws:sts::111122223333:assumed-role/Admin/alice',
+          issuer: 'arn:aws:iam::111122223333:role/Admin',
+          issuer_name: 'Admin',
+        },
+      ]);
+      const described = await engine.run('DESCRIBE cloudtrail_logs', []);
+      const type = toHive(String(described.rows.find((r) => r.column_name === 'useridentity')?.column_type));
+      expect(type).toBe(
+        'struct<arn:string,sessioncontext:struct<sessionissuer:struct<type:string,principalid:string,arn:string,accountid:string,username:string>>>',
+      );
+      await expect(engine.run('SELECT useridentity.accesskeyid FROM cloudtrail_logs', [])).rejects.toThrow(
+        /accesskeyid/i,
+      );
+    } finally {
+      await engine.close();
+    }
+  });
+});

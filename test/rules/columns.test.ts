@@ -21,3 +21,31 @@ describe('columnsReadBy', () => {
     expect(columnsReadBy([rule('SELECT t.* FROM cloudtrail_logs t WHERE t.eventid IS NULL')])).toBeUndefined();
   });
 });
+
+describe('columnsReadBy and struct sub-fields', () => {
+  it('lists the sub-fields of a struct column every rule reads only through them, under any alias or quoting', () => {
+    const cols = columnsReadBy([
+      rule('SELECT coalesce(useridentity.arn, "useridentity".principalid) FROM cloudtrail_logs'),
+      rule("SELECT t.useridentity . sessioncontext.sessionissuer.arn FROM cloudtrail_logs t WHERE useridentity.type = 'Root'"),
+    ]);
+    expect(cols).toEqual([
+      'useridentity',
+      'useridentity.arn',
+      'useridentity.principalid',
+      'useridentity.sessioncontext.sessionissuer.arn',
+      'useridentity.type',
+    ]);
+  });
+
+  it('keeps a struct whole when any rule names it on its own', () => {
+    const cols = columnsReadBy([
+      rule('SELECT useridentity.arn FROM cloudtrail_logs'),
+      rule('SELECT to_json(useridentity) AS who FROM cloudtrail_logs'),
+    ]);
+    expect(cols).toEqual(['useridentity']);
+  });
+
+  it('does not take a longer name or a string for the struct', () => {
+    expect(columnsReadBy([rule("SELECT my_useridentity.arn, eventid FROM cloudtrail_logs WHERE x = 'useridentity.type'")])).toEqual(['eventid']);
+  });
+});
