@@ -7,7 +7,7 @@
 -- Athena binds parameters only in WHERE clauses, so the window end enters in the final filter: the bound
 -- end, or, for an open window (a local scan without --until, sentinel '9999-12-31T23:59:59Z'), the latest
 -- event seen anywhere in the window.
--- Every event of the window is read twice, each time for the few columns needed: once sorted by instant
+-- Every event of the window is read twice, each time for the few columns needed: once sorted by eventTime
 -- within its account-region (the silences between consecutive events), once for the last event itself.
 WITH regions AS (
   SELECT
@@ -22,8 +22,8 @@ WITH regions AS (
       trail_account,
       awsregion,
       eventtime,
-      -- Events at the same instant are 0 s apart in any order, so the instant alone orders them.
-      event_seconds - lag(event_seconds) OVER (PARTITION BY trail_account, awsregion ORDER BY event_seconds) AS gap_seconds
+      -- In eventTime order (events at the same eventTime are 0 s apart in any order).
+      event_seconds - lag(event_seconds) OVER (PARTITION BY trail_account, awsregion ORDER BY eventtime) AS gap_seconds
     FROM (
       SELECT
         -- recipientAccountId is absent on some events; the account of the log file's path is then the one
@@ -43,15 +43,16 @@ WITH regions AS (
   GROUP BY trail_account, awsregion
 ),
 last_events AS (
-  -- Each account-region's last event: of several at its last eventTime, the one with the greatest eventID.
+  -- Each account-region's last event: of several at its last eventTime, the one with the greatest eventID,
+  -- one without an eventID last ('x' || eventid ranks every eventID, even '', above NULL's '').
   SELECT
     r.trail_account,
     r.awsregion,
     r.last_time AS eventtime,
     r.longest_earlier_gap_seconds,
-    max_by(c.eventid, coalesce(c.eventid, '')) AS eventid,
-    max_by(c.eventsource, coalesce(c.eventid, '')) AS eventsource,
-    max_by(c.eventname, coalesce(c.eventid, '')) AS eventname
+    max_by(c.eventid, coalesce('x' || c.eventid, '')) AS eventid,
+    max_by(c.eventsource, coalesce('x' || c.eventid, '')) AS eventsource,
+    max_by(c.eventname, coalesce('x' || c.eventid, '')) AS eventname
   FROM cloudtrail_logs c
   JOIN regions r
     ON coalesce(c.recipientaccountid, c.account) = r.trail_account

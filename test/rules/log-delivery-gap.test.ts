@@ -46,6 +46,26 @@ describe('log-delivery-gap', () => {
     expect(finding!.eventIds).toEqual(['cccccccc-0000-4000-8000-000000000003']);
   });
 
+  it('names an event with an eventID, even an empty one, before one without, in either order', async () => {
+    for (const order of [0, 1]) {
+      const tied = [
+        at('2026-11-20T03:00:00Z', { eventID: null, eventName: 'WithoutId' }),
+        at('2026-11-20T03:00:00Z', { eventID: '', eventName: 'EmptyId' }),
+      ];
+      const result = await runTestCase(rule, {
+        name: `an empty and a missing eventID tied, order ${order}`,
+        expect: 'match',
+        events: [
+          at('2026-11-20T01:00:00Z'),
+          ...(order === 0 ? tied : tied.reverse()),
+          at('2026-11-20T12:30:00Z', { recipientAccountId: OTHER }),
+        ],
+      });
+      expect(result.error).toBeUndefined();
+      expect(result.findings.map((f) => f.eventName)).toEqual(['EmptyId']);
+    }
+  });
+
   it('weighs a silence against the longest earlier one of the same account-region only', async () => {
     // us-east-1 was quiet for 8 h earlier, so 7 h of trailing silence is its usual rhythm; eu-west-1 logged
     // every hour, so its 7 h silence is reported.
