@@ -96,7 +96,10 @@ function pruned(field: FieldSpec, paths: readonly string[]): FieldSpec {
     const name = child.name.toLowerCase();
     if (paths.includes(name)) return [child];
     const below = paths.filter((p) => p.startsWith(`${name}.`)).map((p) => p.slice(name.length + 1));
-    return below.length > 0 ? [pruned(child, below)] : [];
+    if (below.length === 0) return [];
+    // None of the named sub-fields exists: kept whole, so the query's binder error names the field.
+    const kept = pruned(child, below);
+    return [kept.kind === 'struct' && kept.fields.length === 0 ? child : kept];
   });
   return { ...field, fields };
 }

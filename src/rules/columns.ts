@@ -2,11 +2,43 @@ import { CLOUDTRAIL_COLUMNS, CLOUDTRAIL_FIELDS } from '../engine/cloudtrail-sche
 import { maskSql } from '../shared/sql-text.js';
 import type { RuleDefinition } from './types.js';
 
-/** Whether the SQL selects every column of the table itself (`SELECT * FROM cloudtrail_logs`, `t.*`). */
-function selectsAllOfTable(sql: string): boolean {
-  if (/select\s+(distinct\s+)?\*\s+from\s+cloudtrail_logs\b/.test(sql) || /\bcloudtrail_logs\.\*/.test(sql)) return true;
-  const aliases = [...sql.matchAll(/\bcloudtrail_logs\s+(?:as\s+)?([a-z_][a-z0-9_]*)/g)].map((m) => m[1]);
-  return aliases.some((alias) => alias !== 'where' && new RegExp(`\\b${alias}\\.\\*`).test(sql));
+// Words that may follow the table's name in FROM and are not an alias.
+const NOT_ALIASES = new Set([
+  'where', 'join', 'left', 'right', 'inner', 'outer', 'full', 'cross', 'natural', 'on', 'using', 'group', 'order',
+  'limit', 'offset', 'having', 'qualify', 'window', 'union', 'except', 'intersect', 'tablesample',
+]);
+
+/**
+ * Whether the SQL reads whole rows of the table, so every column must be staged: `SELECT * FROM
+ * cloudtrail_logs`, `t.*`, `COLUMNS(...)`, or the table (or its alias) used as a value (`to_json(t)`).
+ * Stars over a subset of columns in a CTE are fine: rule rows are read by their named output columns.
+ */
+function readsWholeRows(sql: string): boolean {
+  const table = String.raw`(?:"?[a-z_][a-z0-9_]*"?\s*\.\s*)?"?cloudtrail_logs\b`;
+  const star = String.raw`\*(?:\s+(?:exclude|replace)\s*\([^)]*\))?`;
+  // SELECT * (EXCLUDE/REPLACE too) FROM the table, and DuckDB's FROM-first form (FROM the table alone).
+  if (new RegExp(String.raw`select\s+(?:distinct\s+)?${star}\s+from\s+${table}`).test(sql)) return true;
+  if (new RegExp(String.raw`(?:^|[(;])\s*from\s+${table}`).test(sql)) return true;
+  if (/\bcloudtrail_logs"?\s*\.\s*\*/.test(sql)) return true;
+  if (/\bcolumns\s*\(/.test(sql)) return true;
+  // The table itself as a value: anywhere but after FROM or JOIN (or a schema) and before a column.
+  for (const match of sql.matchAll(/"?\bcloudtrail_logs\b"?/g)) {
+    const before = sql.slice(0, match.index).trimEnd();
+    const after = sql.slice(match.index + match[0].length).trimStart();
+    if (after.startsWith('.')) continue;
+    if (/\b(from|join)$/.test(before) || before.endsWith('.')) continue;
+    return true;
+  }
+  const aliases = [...sql.matchAll(/\bcloudtrail_logs"?\s+(?:as\s+)?([a-z_][a-z0-9_]*)/g)]
+    .map((m) => m[1]!)
+    .filter((alias) => !NOT_ALIASES.has(alias));
+  return aliases.some((alias) => {
+    if (new RegExp(`\\b${alias}\\s*\\.\\s*\\*`).test(sql)) return true;
+    // Each definition is one use without a following dot; any other such use is the row as a value.
+    const bare = [...sql.matchAll(new RegExp(`(?<![a-z0-9_.])${alias}\\b(?!\\s*\\.)`, 'g'))].length;
+    const defined = aliases.filter((a) => a === alias).length;
+    return bare > defined;
+  });
 }
 
 // The struct columns (userIdentity, addendum, tlsDetails): staged with only the sub-fields the rules name.
@@ -27,7 +59,7 @@ export function columnsReadBy(rules: readonly RuleDefinition[]): string[] | unde
   for (const rule of rules) {
     // Literals and comments must not count as column references; quoted identifiers do.
     const sql = maskSql(rule.sql, { keepIdentifiers: true }).toLowerCase();
-    if (selectsAllOfTable(sql)) return undefined;
+    if (readsWholeRows(sql)) return undefined;
     for (const word of sql.match(/"?[a-z_][a-z0-9_]*"?/g) ?? []) {
       const name = word.replace(/"/g, '');
       if (CLOUDTRAIL_COLUMNS.includes(name)) used.add(name);
@@ -36,7 +68,8 @@ export function columnsReadBy(rules: readonly RuleDefinition[]): string[] | unde
       const reference = new RegExp(`(?<![a-z0-9_"$])"?${column}"?((?:\\s*\\.\\s*"?[a-z_][a-z0-9_]*"?)*)`, 'g');
       for (const match of sql.matchAll(reference)) {
         const path = (match[1] ?? '').replace(/[\s"]/g, '');
-        if (path === '') whole.add(column);
+        const method = sql.slice(match.index + match[0].length).trimStart().startsWith('(');
+        if (path === '' || method) whole.add(column);
         else paths.add(`${column}${path}`);
       }
     }

@@ -198,6 +198,21 @@ describe('a struct column staged with only the sub-fields the rules name', () =>
       await expect(engine.run('SELECT useridentity.accesskeyid FROM cloudtrail_logs', [])).rejects.toThrow(
         /accesskeyid/i,
       );
+      // A misspelt path below a struct keeps that struct whole: staging works, the query names the field.
+      const misspelt = await engine.stage({ since: null, until: null }, [
+        'useridentity',
+        'useridentity.sessioncontext.sessionisuer.arn',
+      ]);
+      expect(misspelt.errors).toEqual([]);
+      expect(misspelt.events).toBe(1);
+      await expect(
+        engine.run('SELECT useridentity.sessioncontext.sessionisuer.arn FROM cloudtrail_logs', []),
+      ).rejects.toThrow(/sessionisuer/i);
+      const kept = await engine.run(
+        'SELECT useridentity.sessioncontext.sessionissuer.arn AS arn FROM cloudtrail_logs',
+        [],
+      );
+      expect(kept.rows).toEqual([{ arn: 'arn:aws:iam::111122223333:role/Admin' }]);
     } finally {
       await engine.close();
     }

@@ -49,3 +49,33 @@ describe('columnsReadBy and struct sub-fields', () => {
     expect(columnsReadBy([rule("SELECT my_useridentity.arn, eventid FROM cloudtrail_logs WHERE x = 'useridentity.type'")])).toEqual(['eventid']);
   });
 });
+
+describe('columnsReadBy and whole rows', () => {
+  const root = rule("SELECT eventid FROM cloudtrail_logs WHERE useridentity.type = 'Root'");
+
+  it('keeps a struct whole when a rule calls a method on it or on one of its sub-fields', () => {
+    expect(columnsReadBy([root, rule('SELECT useridentity.to_json() AS v FROM cloudtrail_logs')])).toEqual(['useridentity', 'eventid']);
+    expect(columnsReadBy([root, rule('SELECT useridentity.arn.lower() AS v FROM cloudtrail_logs')])).toEqual(['useridentity', 'eventid']);
+  });
+
+  it('stages everything when a rule reads whole rows: any SELECT * of the table, COLUMNS(), or the row as a value', () => {
+    for (const sql of [
+      'SELECT * FROM "cloudtrail_logs"',
+      'SELECT * FROM main.cloudtrail_logs',
+      'SELECT * EXCLUDE (eventid) FROM cloudtrail_logs',
+      'SELECT count(*) FROM (FROM cloudtrail_logs)',
+      "SELECT to_json(COLUMNS('^user')) FROM cloudtrail_logs",
+      'SELECT to_json(cloudtrail_logs) FROM cloudtrail_logs',
+      "SELECT eventid, to_json(t) AS j FROM cloudtrail_logs t WHERE t.useridentity.type = 'Root'",
+    ]) {
+      expect(columnsReadBy([root, rule(sql)]), sql).toBeUndefined();
+    }
+  });
+
+  it('still stages only the named columns for a star beside them or a qualified, joined read (rows are read by their output names)', () => {
+    expect(columnsReadBy([root, rule('SELECT *, 1 AS one FROM cloudtrail_logs')])).toEqual(['useridentity', 'eventid', 'useridentity.type']);
+    expect(
+      columnsReadBy([root, rule('SELECT t.eventid FROM cloudtrail_logs AS t JOIN x ON t.eventid = x.id WHERE t.eventname IS NOT NULL')]),
+    ).toEqual(['useridentity', 'eventname', 'eventid', 'useridentity.type']);
+  });
+});
