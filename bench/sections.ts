@@ -35,6 +35,9 @@ const scaled = (base: number, scale: number, min: number) => Math.max(min, Math.
 const figure = (r: PhaseResult) => `${r.seconds.toFixed(2)} s, peak ${n(r.peakRssMb)} MB`;
 const perSecond = (r: PhaseResult) => r.events / r.seconds;
 const ratio = (a: number, b: number) => `${(a / b).toFixed(2)}x`;
+// The catalogue's own staging varies from the scan phase's by several seconds from one process to the next;
+// the split shows how much of the ratio is the rules.
+const split = (r: PhaseResult) => `${String(r.detail?.stageSeconds)} s / ${String(r.detail?.rulesSeconds)} s`;
 
 function describeData(data: BenchData): string {
   return `${n(data.events)} events, ${data.files} files, ${(data.bytes / 1e6).toFixed(0)} MB gz${data.reused ? ' (reused)' : ` (generated in ${data.seconds.toFixed(0)} s)`}`;
@@ -86,6 +89,7 @@ async function engine(table: BenchTable, scale: number): Promise<void> {
     `${figure(p.catalogue)}, ${String(p.catalogue.detail?.rules)} rules, ${String(p.catalogue.detail?.findings)} findings`,
     under(p.catalogue.peakRssMb, GOAL_RSS_MB, '< 2,048 MB'),
   );
+  table.add('whole catalogue: its staging / its rules', split(p.catalogue));
   table.add(
     'whole catalogue / one engine scan',
     ratio(p.catalogue.seconds, p.stage.seconds),
@@ -115,6 +119,7 @@ async function engine(table: BenchTable, scale: number): Promise<void> {
     `${figure(q.catalogue)}, ${String(q.catalogue.detail?.findings)} findings`,
     under(q.catalogue.peakRssMb, GOAL_RSS_MB, '< 2,048 MB'),
   );
+  table.add('whole catalogue: its staging / its rules', split(q.catalogue));
   table.add(
     'whole catalogue / one engine scan',
     ratio(q.catalogue.seconds, q.stage.seconds),
