@@ -12,7 +12,7 @@ import { parseConfig } from '../src/config/load.js';
 import { detect } from '../src/rules/query.js';
 import { recordsColumnType } from '../src/engine/cloudtrail-schema.js';
 import { openDuckDbEngine } from '../src/engine/duckdb.js';
-import { ALWAYS_STAGED, rawRelationSql } from '../src/engine/staging-sql.js';
+import { rawRelationSql, stagedColumnSet } from '../src/engine/staging-sql.js';
 import { TRINO_COMPAT_MACROS } from '../src/engine/trino-compat.js';
 import { listLogFiles } from '../src/engine/log-files.js';
 import { columnsReadBy } from '../src/rules/columns.js';
@@ -104,8 +104,7 @@ export async function runPhase(phase: EnginePhase, dir: string): Promise<PhaseRe
   } else if (phase === 'count') {
     // The floor of any design that stages the records: DuckDB's reader typing the columns the rules read
     // (and the engine itself checks), with nothing written.
-    const columns = columnsReadBy(await loadRules());
-    const typed = columns ? new Set([...columns, ...ALWAYS_STAGED]) : undefined;
+    const typed = stagedColumnSet(columnsReadBy(await loadRules()));
     events = await countEvents(files, typed);
     detail = { columns: typed?.size ?? 'all' };
   } else if (phase === 'parse') {

@@ -88,20 +88,20 @@ export function duckType(field: FieldSpec, lower: boolean): string {
 /** Every column name of the table, lower-case as Athena has them. */
 export const CLOUDTRAIL_COLUMNS: string[] = CLOUDTRAIL_FIELDS.map((f) => f.name.toLowerCase());
 
-/** A struct keeping only the sub-fields named by `paths` (lower-case, below the struct); a path ending on a
- * struct keeps all of it. */
+/**
+ * A struct keeping only the sub-fields named by `paths` (lower-case, below the struct); a path ending on a
+ * struct keeps all of it. When none of the named sub-fields exists, the struct is kept whole, so a query
+ * naming a misspelt field fails with the binder error that names it (an empty STRUCT() would fail staging).
+ */
 function pruned(field: FieldSpec, paths: readonly string[]): FieldSpec {
   if (field.kind !== 'struct') return field;
   const fields = field.fields.flatMap((child) => {
     const name = child.name.toLowerCase();
     if (paths.includes(name)) return [child];
     const below = paths.filter((p) => p.startsWith(`${name}.`)).map((p) => p.slice(name.length + 1));
-    if (below.length === 0) return [];
-    // None of the named sub-fields exists: kept whole, so the query's binder error names the field.
-    const kept = pruned(child, below);
-    return [kept.kind === 'struct' && kept.fields.length === 0 ? child : kept];
+    return below.length > 0 ? [pruned(child, below)] : [];
   });
-  return { ...field, fields };
+  return fields.length > 0 ? { ...field, fields } : field;
 }
 
 /**
@@ -113,9 +113,7 @@ function selected(columns?: ReadonlySet<string>): FieldSpec[] {
   return CLOUDTRAIL_FIELDS.filter((f) => columns.has(f.name.toLowerCase())).map((f) => {
     const prefix = `${f.name.toLowerCase()}.`;
     const paths = [...columns].filter((c) => c.startsWith(prefix)).map((c) => c.slice(prefix.length));
-    const kept = paths.length > 0 ? pruned(f, paths) : f;
-    // A struct whose named sub-fields do not exist keeps them all: the query's binder error names the field.
-    return kept.kind === 'struct' && kept.fields.length === 0 ? f : kept;
+    return paths.length > 0 ? pruned(f, paths) : f;
   });
 }
 

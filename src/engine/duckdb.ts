@@ -17,7 +17,7 @@ import {
 import { collectRows } from './collect-rows.js';
 import { findLogFiles, literalPath, mayHoldWindow, type LogFile } from './log-files.js';
 import { FILE_CONTENT_SQL, fileContentProblem, settleStagedEvents } from './staged-events.js';
-import { ALWAYS_STAGED, batchBySize, stagingInsert } from './staging-sql.js';
+import { batchBySize, stagedColumnSet, stagingInsert } from './staging-sql.js';
 import {
   childStagingConnection,
   localStagingConnection,
@@ -111,7 +111,7 @@ export async function openDuckDbEngine(options: DuckDbEngineOptions): Promise<Qu
   let stagedColumns: ReadonlySet<string> | undefined;
 
   async function stage(window: TimeWindow, columns?: readonly string[]): Promise<StageResult> {
-    stagedColumns = columns ? new Set([...columns, ...ALWAYS_STAGED]) : undefined;
+    stagedColumns = stagedColumnSet(columns);
     const started = Date.now();
     // Files whose S3 key puts them days away from the window are not opened; they are counted.
     // One walk of the folder; files whose S3 key puts them days away from the window are counted, not read.

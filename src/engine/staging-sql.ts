@@ -44,6 +44,11 @@ WHERE ${stagingTimeFilter('r')}`;
 // Staging's own checks (files without records, records missing key fields) read these.
 export const ALWAYS_STAGED = ['eventtime', 'eventid', 'eventname', 'eventsource'];
 
+/** The columns staged for `columns` (the rules' columns): those plus ALWAYS_STAGED; unset: all of them. */
+export function stagedColumnSet(columns?: readonly string[]): ReadonlySet<string> | undefined {
+  return columns ? new Set([...columns, ...ALWAYS_STAGED]) : undefined;
+}
+
 /** Splits files, in order, into runs of at most `maxBytes` (a larger file makes a batch of its own). */
 export function batchBySize(files: readonly LogFile[], maxBytes: number): LogFile[][] {
   const batches: LogFile[][] = [];

@@ -48,9 +48,10 @@ const STRUCT_COLUMNS = CLOUDTRAIL_FIELDS.filter((f) => f.kind === 'struct').map(
  * The CloudTrail columns the rules read (every column name they mention), so staging keeps only those, then,
  * for a struct column that every rule reads only through its sub-fields (`useridentity.arn`), those
  * sub-fields as dotted paths, so the DuckDB engine stages only them. A struct column named on its own
- * anywhere is kept whole (no paths). Returns undefined (stage everything) when a rule selects all the
- * table's columns itself. The inline cases of every rule run on a table staged this way, so a column or
- * sub-field this misses fails that rule's tests (a missing sub-field is a binder error, never a NULL).
+ * anywhere, or called like a method (`useridentity.to_json()`), is kept whole (no paths). Returns undefined
+ * (stage everything) when a rule reads whole rows of the table (readsWholeRows). The inline cases of every
+ * rule run on a table staged this way, so a column or sub-field this misses fails that rule's tests (a
+ * missing sub-field is a binder error, never a NULL).
  */
 export function columnsReadBy(rules: readonly RuleDefinition[]): string[] | undefined {
   const used = new Set<string>();

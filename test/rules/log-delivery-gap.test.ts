@@ -1,7 +1,7 @@
 // log-delivery-gap beyond match / no-match: which event a finding names and what it says. The query sorts
-// each account-region's events by instant once and finds the last event with a join, so the choice among
-// events sharing the last eventTime (the greatest eventID, as CloudTrail's order would break the tie) and
-// the hours in the summary are pinned here.
+// each account-region's events by eventTime once and finds the last event with a join, so the choice among
+// events sharing the last eventTime (the greatest eventID, one without an eventID last) and the hours in
+// the summary are pinned here.
 import { describe, expect, it } from 'vitest';
 import { loadRules } from '../../src/rules/load.js';
 import { runTestCase } from '../../src/rules/test-cases.js';
